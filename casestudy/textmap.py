@@ -1,0 +1,157 @@
+"""Cleaned reading text as a layer over the exact original, with offsets back to it.
+
+The seeds are never edited.  Cleaning (curated corrections from the annotation
+files plus a few automatic rules: BOM, CRLF, indentation, line-joining and
+end-of-line hyphenation in Latin-script text) is a list of non-overlapping edits
+``(start, end, replacement)`` over the original.  :class:`CleanText` applies them
+and keeps, for every character of the cleaned text, the span of the original it
+came from, so any span of the reading text maps back to the exact original.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+__all__ = ["Edit", "CleanText", "automatic_edits"]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``raw[start:end]`` by ``replacement`` in the reading text."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str = "auto"
+    note: str = ""
+
+
+class CleanText:
+    """The reading text built from ``raw`` by ``edits``, with an offset map."""
+
+    def __init__(self, raw: str, edits: Iterable[Edit]) -> None:
+        ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for edit in ordered:
+            if edit.start < pos:
+                raise ValueError(f"overlapping edits at offset {edit.start}")
+            pieces.append(raw[pos:edit.start])
+            starts.extend(range(pos, edit.start))
+            ends.extend(range(pos + 1, edit.start + 1))
+            pieces.append(edit.replacement)
+            starts.extend([edit.start] * len(edit.replacement))
+            ends.extend([edit.end] * len(edit.replacement))
+            pos = edit.end
+        pieces.append(raw[pos:])
+        starts.extend(range(pos, len(raw)))
+        ends.extend(range(pos + 1, len(raw) + 1))
+        self.raw = raw
+        self.text = "".join(pieces)
+        self.edits: tuple[Edit, ...] = tuple(ordered)
+        self._starts = starts
+        self._ends = ends
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the reading text to the span of the original it came from."""
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise IndexError(f"span ({start}, {end}) outside the text of length {n}")
+        if start == end:
+            at = self._starts[start] if start < n else len(self.raw)
+            return at, at
+        return self._starts[start], self._ends[end - 1]
+
+    def text_span(self, raw_start: int, raw_end: int) -> tuple[int, int]:
+        """Map a span of the original to the smallest covering span of the reading text."""
+        lo = bisect.bisect_left(self._ends, raw_start + 1)
+        hi = bisect.bisect_left(self._starts, raw_end)
+        return lo, max(lo, hi)
+
+
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LOWER = "a-zà-ÿ"
+
+
+def _is_latin_line(line: str) -> bool:
+    latin = len(_LATIN.findall(line))
+    cjk = len(_CJK.findall(line))
+    return latin > 0 and latin >= 4 * cjk
+
+
+def _is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _free(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    for j in (i, i + 1):
+        if 0 <= j < len(spans):
+            s, e = spans[j]
+            if s < end and start < e or (s == e == start):
+                return False
+    return True
+
+
+def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list[Edit]:
+    """The automatic cleaning edits for ``raw``, avoiding the ``protected`` spans.
+
+    White space includes the no-break space (U+00A0) and the ideographic space.
+
+    Rules, each generic and conservative (curated corrections handle the rest):
+    a leading BOM; CR line ends; trailing and leading horizontal white space of a
+    line; in Latin-script paragraphs a line break inside a paragraph becomes a
+    space and ``lower-\\nlower`` loses its hyphen (not after a heading in capitals);
+    runs of spaces inside Latin text; three or more line breaks become two.
+    """
+    taken = sorted(protected)
+    edits: list[Edit] = []
+
+    def add(start: int, end: int, replacement: str, kind: str) -> None:
+        if start == end and not replacement:
+            return
+        if _free(taken, start, end):
+            bisect.insort(taken, (start, end))
+            edits.append(Edit(start, end, replacement, kind))
+
+    if raw.startswith("\ufeff"):
+        add(0, 1, "", "bom")
+    for m in re.finditer(r"(?:[ \t\u3000\u00a0]*\r?\n){3,}", raw):
+        # keep the first line break and one blank line
+        first = raw.index("\n", m.start()) + 1
+        last = raw.rindex("\n", m.start(), m.end())
+        cut = raw.rfind("\n", first, last)
+        if cut >= first:
+            add(first, cut + 1, "", "blank-lines")
+    lines = raw.split("\n")
+    offset = 0
+    for i, line in enumerate(lines[:-1]):
+        end = offset + len(line)  # position of this line's "\n"
+        nxt = lines[i + 1]
+        body = line.rstrip(" \t\r\u00a0\u3000")
+        lead = len(nxt) - len(nxt.lstrip(" \t\u00a0\u3000"))
+        if body.strip() and nxt.strip() and _is_latin_line(body) and _is_latin_line(nxt) \
+                and not _is_heading(body) and not _is_heading(nxt):
+            body_end = offset + len(body)
+            if re.search(rf"[{_LOWER}]-$", body) and re.match(rf"[{_LOWER}]", nxt.lstrip()):
+                add(body_end - 1, end + 1 + lead, "", "hyphenation")
+            else:
+                add(body_end, end + 1 + lead, " ", "line-join")
+        offset = end + 1
+    for m in re.finditer(r"\r\n?", raw):
+        add(m.start(), m.end(), "\n", "line-end")
+    for m in re.finditer(r"[ \t\u3000\u00a0]+(?=\r?\n|$)", raw):
+        add(m.start(), m.end(), "", "whitespace")
+    for m in re.finditer(r"(?:(?<=\n)|^)[ \t\u3000\u00a0]+", raw):
+        add(m.start(), m.end(), "", "whitespace")
+    for m in re.finditer(r"(?<=[^\s])[ \t]{2,}(?=[^\s])", raw):
+        if _is_latin_line(raw[max(0, m.start() - 20):m.end() + 20]):
+            add(m.start(), m.end(), " ", "whitespace")
+    return edits
