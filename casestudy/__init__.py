@@ -11,6 +11,7 @@ from .corpus import Corpus, load_corpus
 from .errors import (AnnotationError, CasestudyError, NotebookRunError, ParameterError,
                      SeedError)
 from .seeds import Seed
+from . import parameters, report
 
 __version__ = "0.1.0"
 

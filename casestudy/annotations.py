@@ -50,6 +50,7 @@ class Metadata:
     stance: str = "unknown"
     topics: tuple[str, ...] = ()
     summary: str = ""
+    opening_en: str = ""
     encoding: str = "utf-8"
 
 
@@ -133,7 +134,7 @@ _SPECS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "author": ((str,), False), "date": ((str,), False), "date_precision": ((str,), False),
         "date_evidence": ((str,), False), "genre": ((str,), False), "language": ((str,), False),
         "languages": ((list,), False), "stance": ((str,), False), "topics": ((list,), False),
-        "summary": ((str,), False), "encoding": ((str,), False),
+        "summary": ((str,), False), "opening_en": ((str,), False), "encoding": ((str,), False),
     },
     "claims": {"id": ((str,), True), "gloss": ((str,), True), "quote": ((str,), True),
                "occurrence": ((int,), False), "start": ((int,), False)},

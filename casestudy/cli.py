@@ -1,4 +1,4 @@
-"""The ``casestudy`` command: seeds, run, params, refresh, sweep.
+"""The ``casestudy`` command: seeds, run, params, refresh, sweep, build.
 
 Each subcommand is a thin layer over a module of the package; errors the user
 can cause are printed as one paragraph (no traceback) with a non-zero exit.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Sequence
 
-from .errors import CasestudyError
+from .errors import CasestudyError, ParameterError
 
 
 def _cmd_seeds(args: argparse.Namespace) -> int:
@@ -44,6 +45,90 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_value(text: str) -> Any:
+    """A command-line parameter value, typed as YAML reads it (2015 -> int, x -> str)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _load_param_file(path: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        raise ParameterError(f"{path}: the parameter file cannot be read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: the parameter file is not valid YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise ParameterError(f"{path}: expected a mapping of parameter names to values, got "
+                             f"{type(data).__name__}")
+    return data
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import resolve_notebooks, run_notebooks
+
+    params: dict[str, Any] = {}
+    for f in args.param_file or []:
+        params.update(_load_param_file(f))
+    for name, value in args.param or []:
+        params[name] = _parse_value(value)
+    for name, value in args.raw_param or []:
+        params[name] = value
+    notebooks = resolve_notebooks(args.notebooks)
+    outdir = Path(args.outdir)
+    print(f"Running {len(notebooks)} notebook(s) into {outdir}", flush=True)
+    results = run_notebooks(notebooks, outdir, params, jobs=args.jobs,
+                            progress=lambda line: print(line, flush=True))
+    failed = [r for r in results if not r.ok]
+    total = sum(r.seconds for r in results)
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed "
+          f"(notebook time {total:.1f} s)", flush=True)
+    if failed:
+        print("\nFailures:", file=sys.stderr)
+        for r in failed:
+            kept = f" (partial output kept: {r.output})" if r.output else ""
+            print(f"  {r.summary()}{kept}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from .parameters import spec_for
+    from .runner import resolve_notebooks
+
+    nb = resolve_notebooks([args.notebook])[0]
+    print(f"Parameters of {nb.stem} (set with: casestudy run {nb.stem} -p NAME VALUE)\n")
+    for p in spec_for(nb.stem):
+        print(f"  {p.name}: {p.type_name} = {p.default!r}")
+        print(f"      {p.help}")
+        print(f"      allowed: {p.allowed()}" + (f"; unit: {p.unit}" if p.unit else ""))
+        if p.source:
+            print(f"      default from: {p.source}")
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh
+    from .runner import resolve_notebooks
+
+    notebooks = resolve_notebooks(args.notebooks)
+    results = refresh(notebooks, jobs=args.jobs, progress=lambda line: print(line, flush=True))
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"  {r.summary()} (notebook left unchanged)", file=sys.stderr)
+    print(f"{len(results) - len(failed)} refreshed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casestudy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +137,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="exit 1 if any number is left unexplained")
     p.set_defaults(func=_cmd_seeds)
+
+    p = sub.add_parser("run", help="execute notebooks headless into an output folder")
+    p.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="a parameter, its value read as YAML (2015 is an int, [ja, zh] a list)")
+    p.add_argument("-r", "--raw-param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="a parameter whose value is taken as a plain string")
+    p.add_argument("-f", "--param-file", action="append", metavar="FILE",
+                   help="a YAML file of parameters (applied before -p)")
+    p.add_argument("-o", "--outdir", default="build/notebooks", help="output folder "
+                   "(default: build/notebooks)")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="parallel notebooks (default: the number of cores, at most 4)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("params", help="list a notebook's parameters")
+    p.add_argument("notebook")
+    p.set_defaults(func=_cmd_params)
+
+    p = sub.add_parser("refresh", help="re-execute notebooks in place to store reference outputs")
+    p.add_argument("notebooks", nargs="*")
+    p.add_argument("-j", "--jobs", type=int, default=None)
+    p.set_defaults(func=_cmd_refresh)
     return parser
 
 

@@ -1,0 +1,51 @@
+"""Make an executed notebook byte-stable.
+
+Papermill and nbclient store run-specific metadata (start and end times,
+durations, the Python patch version of the machine); two runs of the same
+notebook then differ although every output is the same.  :func:`clean` removes
+exactly that, so re-executing gives identical bytes and ``git diff`` shows only
+real changes.  Outputs themselves are left alone: their stability is the
+notebooks' job (no timestamps, addresses or paths are printed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+__all__ = ["clean", "write_clean", "KERNELSPEC"]
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+_VOLATILE_CELL_META = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+
+
+def clean(nb: Any, keep_outputs: bool = True) -> Any:
+    """Strip volatile metadata from ``nb`` (an nbformat NotebookNode), in place; return it."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):
+        for key in _VOLATILE_CELL_META:
+            cell.metadata.pop(key, None)
+        cell["id"] = f"cell-{i:02d}"
+        if cell.cell_type == "code":
+            if not keep_outputs:
+                cell.outputs = []
+                cell.execution_count = None
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("execution", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def write_clean(nb: Any, path: Path) -> None:
+    """Clean ``nb`` and write it to ``path`` atomically (a temp file, then rename)."""
+    clean(nb)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    text = nbformat.writes(nb) + "\n"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

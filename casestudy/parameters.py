@@ -1,0 +1,263 @@
+"""Strict, typed notebook parameters, declared once.
+
+Papermill injects parameters without checking them: a typo in a name, a string
+where a number belongs or a value out of range passes with at most a warning.
+Here each notebook's parameters are declared once, in :data:`SPECS` (name, type,
+default, allowed range or values, unit, help and where the default comes from).
+From that one declaration:
+
+* ``casestudy refresh`` writes the notebook's ``parameters`` cell (so papermill's
+  own ``--help-notebook`` shows the same names, types and help);
+* ``casestudy params NOTEBOOK`` prints the table;
+* the notebook's first cell after the parameters calls :func:`validate`, which
+  stops the run before any analysis, under ``casestudy run`` and plain
+  ``papermill`` alike, with an error naming the parameter, the value given and
+  what is allowed; ``casestudy run`` also checks before it starts a kernel.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from .errors import ParameterError
+
+__all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "RunParameters",
+           "parameters_cell_source", "LANGUAGE_CODES", "CURRENCIES"]
+
+LANGUAGE_CODES = ("ja", "zh", "nl", "en", "de", "fr", "es", "it", "pt", "ko")
+CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
+_TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared notebook parameter."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    unit: str = ""
+    source: str = ""
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    nullable: bool = False
+
+    @property
+    def type_name(self) -> str:
+        base = _TYPE_NAMES[self.type]
+        return f"{base} | None" if self.nullable else base
+
+    def allowed(self) -> str:
+        """What values are allowed, in words."""
+        parts = [self.type_name]
+        if self.choices is not None:
+            what = "each of" if self.type is list else "one of"
+            parts.append(f"{what} {', '.join(map(str, self.choices))}")
+        if self.minimum is not None or self.maximum is not None:
+            lo = "-inf" if self.minimum is None else f"{self.minimum:g}"
+            hi = "inf" if self.maximum is None else f"{self.maximum:g}"
+            parts.append(f"from {lo} to {hi}")
+        return "; ".join(parts)
+
+    def check(self, value: Any, notebook: str) -> Any:
+        """``value`` if allowed (ints accepted as floats), else :class:`ParameterError`."""
+        def fail(why: str) -> ParameterError:
+            return ParameterError(
+                f"{notebook}: parameter {self.name!r} = {value!r} {why}; allowed: {self.allowed()}"
+                + (f" ({self.unit})" if self.unit else ""))
+        if value is None:
+            if self.nullable:
+                return None
+            raise fail("must not be None")
+        if self.type is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise fail(f"is a {type(value).__name__}, not a number")
+            value = float(value)
+            if not math.isfinite(value):
+                raise fail("is not a finite number")
+        elif self.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise fail(f"is a {type(value).__name__}, not an integer")
+        elif self.type is bool:
+            if not isinstance(value, bool):
+                raise fail(f"is a {type(value).__name__}, not true/false")
+        elif self.type is str:
+            if not isinstance(value, str):
+                raise fail(f"is a {type(value).__name__}, not a string")
+        elif self.type is list:
+            if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                raise fail(f"is a {type(value).__name__}, not a list of strings")
+            if not all(isinstance(v, str) for v in value):
+                raise fail("holds items that are not strings")
+            value = list(value)
+            if not value:
+                raise fail("is empty; use None for all")
+        if self.choices is not None:
+            items = value if self.type is list else [value]
+            bad = [v for v in items if v not in self.choices]
+            if bad:
+                raise fail(f"holds {', '.join(map(repr, bad))}, which is not allowed"
+                           if self.type is list else "is not allowed")
+        if self.minimum is not None and value < self.minimum:
+            raise fail("is below the minimum")
+        if self.maximum is not None and value > self.maximum:
+            raise fail("is above the maximum")
+        return value
+
+
+_SEEDS_DIR = Param("seeds_dir", str, None, "A folder of seeds (.txt, optional .toml beside each) "
+                   "to use instead of the bundled ones.", source="None = the bundled seeds/",
+                   nullable=True)
+_LANGUAGES = Param("languages", list, None, "Only the seeds whose primary language is one of these "
+                   "ISO 639-1 codes.", choices=LANGUAGE_CODES, source="None = every language",
+                   nullable=True)
+
+
+def _financial_params() -> tuple[Param, ...]:
+    return (
+        Param("currency", str, "CNY", "Currency in which money is shown.", choices=CURRENCIES,
+              source="CNY: the currency in which Xiaomi reports (seed 004)"),
+        Param("scale", str, "billions", "Scale in which money is shown.",
+              choices=("units", "millions", "billions"), source="billions: the sources' own scale"),
+        Param("cny_per_usd", float, 7.1, "Exchange rate: yuan per US dollar.", unit="CNY/USD",
+              minimum=0.1, maximum=100.0,
+              source="assumption, not in the sources: approximate market rate of Nov 2025 "
+                     "(round figure); set the rate of your reference date"),
+        Param("cny_per_hkd", float, 0.91, "Exchange rate: yuan per Hong Kong dollar.",
+              unit="CNY/HKD", minimum=0.01, maximum=10.0,
+              source="derived assumption: cny_per_usd / 7.8, the Hong Kong dollar's peg to the "
+                     "US dollar (outside the sources)"),
+        Param("cny_per_eur", float, 8.2, "Exchange rate: yuan per euro.", unit="CNY/EUR",
+              minimum=0.1, maximum=100.0,
+              source="assumption, not in the sources: approximate market rate of Nov 2025 "
+                     "(round figure)"),
+        Param("jpy_per_cny", float, None, "Exchange rate: yen per yuan.", unit="JPY/CNY",
+              minimum=0.1, maximum=1000.0, nullable=True,
+              source="None = the rate implied by seed 000's own conversion "
+                     "(2000億元 ≈ 4.2兆円, i.e. 21 JPY per CNY)"),
+    )
+
+
+def _scenario_params() -> tuple[Param, ...]:
+    from . import scenarios
+
+    return tuple(scenarios.notebook_params())
+
+
+SPECS: dict[str, Any] = {
+    "00_sources": (
+        _SEEDS_DIR, _LANGUAGES,
+        Param("opening_chars", int, 160, "How much of each original to show as its opening.",
+              unit="characters", minimum=20, maximum=2000, source="editorial choice"),
+    ),
+    "01_strategy": (
+        Param("as_of", int, None, "Show the case as an analyst could have seen it in this year: "
+              "later sources and events are left out.", unit="year", minimum=2004, maximum=2030,
+              nullable=True, source="None = the latest evidence (2025)"),
+        Param("lang", str, "en", "Labels in English glosses or in the original language.",
+              choices=("en", "original"), source="editorial choice"),
+        _SEEDS_DIR,
+    ),
+    "02_marketing": (
+        Param("concepts", list, None, "Concepts of the lexicon to show (casestudy/data/concepts.toml).",
+              nullable=True, source="None = every concept"),
+        Param("top_n", int, 10, "How many top terms to list per seed.", unit="terms", minimum=1,
+              maximum=50, source="editorial choice"),
+        _LANGUAGES, _SEEDS_DIR,
+    ),
+    "03_financials": _financial_params,
+    "04_ev_scenarios": _scenario_params,
+}
+
+
+def spec_for(notebook: str) -> tuple[Param, ...]:
+    """The declared parameters of ``notebook`` (a stem such as ``01_strategy`` or a path)."""
+    stem = notebook.rsplit("/", 1)[-1].removesuffix(".ipynb")
+    if stem not in SPECS:
+        raise ParameterError(f"no parameter declaration for notebook {stem!r}; declared notebooks: "
+                             f"{', '.join(sorted(SPECS))}")
+    spec = SPECS[stem]
+    return tuple(spec() if callable(spec) else spec)
+
+
+class RunParameters(dict):  # type: ignore[type-arg]
+    """The validated parameters of a run; renders as a Markdown table in a notebook."""
+
+    def __init__(self, notebook: str, spec: Iterable[Param], values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.notebook = notebook
+        self.spec = tuple(spec)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def _repr_markdown_(self) -> str:
+        lines = ["**Parameters of this run**", "", "| parameter | value | default | unit | "
+                 "default from |", "|---|---|---|---|---|"]
+        for p in self.spec:
+            mark = "" if self[p.name] == p.default else " (changed)"
+            lines.append(f"| `{p.name}` | `{self[p.name]!r}`{mark} | `{p.default!r}` | {p.unit} | "
+                         f"{p.source} |")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"RunParameters({self.notebook!r}, {dict(self)!r})"
+
+
+def check_values(notebook: str, values: Mapping[str, Any],
+                 spec: Iterable[Param] | None = None) -> RunParameters:
+    """Check given parameter ``values`` against the declaration; fill in defaults."""
+    spec = spec_for(notebook) if spec is None else tuple(spec)
+    known = {p.name: p for p in spec}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise ParameterError(f"{notebook}: unknown parameter {', '.join(hints)} = "
+                             f"{', '.join(repr(values[n]) for n in unknown)}; this notebook's "
+                             f"parameters are: {', '.join(known) or 'none'}")
+    out = {p.name: p.check(values[p.name], notebook) if p.name in values else p.default
+           for p in spec}
+    return RunParameters(notebook, spec, out)
+
+
+_IGNORED_GLOBALS = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def validate(notebook: str, namespace: Mapping[str, Any],
+             spec: Iterable[Param] | None = None) -> RunParameters:
+    """Validate the parameters a notebook is running with (call it with ``globals()``).
+
+    Every public, non-module, non-callable global is taken as a parameter: those
+    are the names the ``parameters`` cell and papermill's injected cell define,
+    so a misspelt injected name is caught here.  ``spec`` declares the parameters
+    of a notebook that is not in :data:`SPECS` (a user's own notebook).
+    """
+    values = {
+        name: value for name, value in namespace.items()
+        if not name.startswith("_") and name not in _IGNORED_GLOBALS
+        and not isinstance(value, (types.ModuleType, type)) and not callable(value)
+    }
+    return check_values(notebook, values, spec)
+
+
+def parameters_cell_source(notebook: str) -> str:
+    """The source of the notebook's ``parameters`` cell, generated from the declaration."""
+    lines = [f"# Parameters: declared in casestudy/parameters.py; see `casestudy params {notebook}`."]
+    for p in spec_for(notebook):
+        hint = _TYPE_NAMES[p.type] + (" | None" if p.nullable else "")
+        unit = f" [{p.unit}]" if p.unit else ""
+        lines.append(f"{p.name}: {hint} = {p.default!r}  # {p.help}{unit}")
+    return "\n".join(lines)
