@@ -238,6 +238,8 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
             end = m.start("num") + len(num)
         taken.append((start, end))
         value = float(Decimal(repr(number)) * Decimal(repr(factor))) if scale else number
+        if not math.isfinite(value):  # finite digits can overflow once the scale is applied
+            continue
         found.append(NumberMention(start, end, text[start:end], value, number, scale, unit, kind))
     found.sort(key=lambda n: (n.start, n.end))
     return found
@@ -285,4 +287,4 @@ def read_number(text: str, language: str | None = None) -> float | None:
             continue
         else:
             return None
-    return value
+    return value if value is None or math.isfinite(value) else None

@@ -14,7 +14,7 @@ from typing import Iterable
 
 import pandas as pd
 
-__all__ = ["Exhibit", "cite", "Note"]
+__all__ = ["Exhibit", "cite", "Note", "fmt_value"]
 
 
 def cite(seed_ids: Iterable[str], corpus: object | None = None, extra: str = "") -> str:
@@ -25,8 +25,11 @@ def cite(seed_ids: Iterable[str], corpus: object | None = None, extra: str = "")
         if corpus is not None:
             try:
                 meta = corpus[sid].metadata  # type: ignore[index]
-                bits = [b for b in (meta.outlet if meta.outlet != "unknown" else "",
-                                    meta.date or "undated") if b]
+                outlet = "" if meta.outlet.startswith("unknown") else meta.outlet
+                outlet = outlet.split(" (", 1)[0].split(":", 1)[0].strip()
+                if len(outlet) > 40:
+                    outlet = outlet[:39] + "…"
+                bits = [b for b in (outlet, meta.date or "undated") if b]
                 label += f" ({', '.join(bits)})"
             except KeyError:
                 pass
@@ -70,3 +73,27 @@ class Note:
 
     def __repr__(self) -> str:
         return self.text
+
+
+_MONEY = {"CNY", "USD", "HKD", "JPY", "EUR"}
+
+
+def fmt_value(value: float, unit: str) -> str:
+    """A fact's value for a table: money in bn/m with its currency, % and pp kept as written."""
+    if unit in _MONEY:
+        for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+            if abs(value) >= scale:
+                return f"{value / scale:,.{_decimals(value / scale)}f} {word} {unit}"
+        return f"{value:,.{_decimals(value)}f} {unit}"
+    if unit == "%":
+        return f"{value:g}%"
+    if unit == "pp":
+        return f"{value:g} pp"
+    return f"{value:,.{_decimals(value)}f} {unit}".rstrip()
+
+
+def _decimals(x: float) -> int:
+    for d in range(0, 4):
+        if abs(round(x, d) - x) < 1e-9 * max(1.0, abs(x)):
+            return d
+    return 2

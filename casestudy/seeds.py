@@ -110,6 +110,10 @@ class Seed:
         while i != -1:
             hits.append((i, i + len(quote)))
             i = hay.find(quote, i + 1)
+        if not hits and haystack is None and "\n" in quote and "\r\n" in hay:
+            # a line break is written "\n" in a quote, also where the original has CRLF
+            return self._find_raw(quote.replace("\r\n", "\n").replace("\n", "\r\n"), occurrence,
+                                  start, section, entry, haystack=hay)
         return hits
 
     def _pick(self, hits: list[tuple[int, int]], occurrence: int | None, start: int | None,

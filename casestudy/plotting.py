@@ -1,0 +1,398 @@
+"""The casebook's house style for figures ("exhibits").
+
+Why this module exists
+    The exhibits carry Chinese and Japanese labels (小米, 雷军, 雷軍, スマホ, 营销).
+    matplotlib only ships DejaVu Sans, which has no CJK glyphs, so on a fresh machine
+    those labels come out as empty boxes with a "Glyph ... missing from font(s)"
+    warning.  The package therefore bundles a small subset of Noto Sans CJK JP,
+    renamed "Casebook CJK Sans" (``casestudy/fonts/``, SIL Open Font License 1.1,
+    built by ``tools/make_cjk_font.py``), and :func:`use_house_style` registers it
+    with matplotlib as the fallback family after DejaVu Sans.  Nothing is installed
+    system-wide, no matplotlib config file or font cache is written, nothing is
+    downloaded.
+
+What it offers
+    * :func:`use_house_style` - one look for every exhibit (size, colours, fonts) and
+      deterministic output (fixed SVG hash salt).
+    * :func:`exhibit` - the house title plus a "Source: ..." line (and an optional
+      note) under the figure, so every exhibit cites the seeds it draws on.
+    * :func:`source_line` - builds that "Source: ..." text from seed ids.
+    * :func:`missing_glyphs` - characters no house font can draw, to warn before a
+      user's own seed text is drawn as boxes.
+    * :func:`figure_bytes` / :func:`save_figure` - render without dates in the file
+      metadata, so the same figure gives byte-identical PNG, SVG, PDF and PS files.
+
+matplotlib itself is imported only when a function here is first called.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+__all__ = [
+    "CJK_FAMILY", "COLOURS", "FONT_DIR", "FONT_FAMILIES", "LATIN_FAMILY",
+    "cjk_font_path", "exhibit", "figure_bytes", "house_rc", "missing_glyphs",
+    "save_figure", "source_line", "use_house_style",
+]
+
+#: Family name of the bundled CJK subset (name ID 1 of the font file).
+CJK_FAMILY = "Casebook CJK Sans"
+#: matplotlib's bundled Latin font, used first so Latin text keeps its usual look.
+LATIN_FAMILY = "DejaVu Sans"
+#: ``font.family`` of the house style: Latin first, CJK as per-glyph fallback.
+FONT_FAMILIES: tuple[str, ...] = (LATIN_FAMILY, CJK_FAMILY)
+#: Folder of the bundled font, its license (OFL.txt) and README.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+_FONT_STEM = "CasebookCJKSans-Regular"
+
+#: Colour cycle: the Okabe-Ito palette, distinguishable under the common forms of
+#: colour-vision deficiency (yellow left out: too faint on white).
+COLOURS: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+)
+
+_FOOTER_SIZE = 8.0  # points
+_FOOTER_COLOUR = "#555555"
+_FOOTER_LABELS = ("casestudy-exhibit-source", "casestudy-exhibit-note")
+_FOOTER_PAD = 0.06  # inches between the figure's bottom edge / the axes and the footer
+_SEED_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")
+
+
+def cjk_font_path() -> Path:
+    """Path of the bundled CJK font file (``.otf`` or ``.ttf``, whichever the build kept).
+
+    Raises FileNotFoundError naming the folder if the font is not there (e.g. a
+    broken install that left out package data).
+    """
+    for suffix in (".otf", ".ttf"):
+        path = FONT_DIR / f"{_FONT_STEM}{suffix}"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(
+        f"bundled CJK font {_FONT_STEM}.otf/.ttf not found in {FONT_DIR}; "
+        "reinstall the package or rebuild it with tools/make_cjk_font.py")
+
+
+def house_rc() -> dict[str, Any]:
+    """The rcParams the house style sets (a fresh dict; nothing is applied).
+
+    Useful with ``matplotlib.rc_context(house_rc())`` after :func:`use_house_style`
+    has registered the font once.
+    """
+    from cycler import cycler
+
+    return {
+        # one size for every exhibit; constrained layout keeps labels inside it
+        "figure.figsize": (7.0, 4.2),
+        "figure.dpi": 100,
+        "figure.constrained_layout.use": True,
+        "figure.facecolor": "white",
+        "savefig.dpi": 150,
+        "savefig.facecolor": "white",
+        "savefig.bbox": None,  # keep the house size: the footer is placed inside it
+        # Latin glyphs from DejaVu Sans, CJK glyphs from the bundled subset
+        "font.family": list(FONT_FAMILIES),
+        "font.size": 10.0,
+        "axes.prop_cycle": cycler(color=list(COLOURS)),
+        "axes.titlelocation": "left",
+        "axes.titlesize": 12.0,
+        "axes.titleweight": "normal",  # the CJK subset has only the Regular weight
+        "axes.titlepad": 8.0,
+        "axes.labelsize": 10.0,
+        "axes.labelcolor": "#333333",
+        "axes.edgecolor": "#555555",
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "axes.axisbelow": True,
+        "grid.color": "#dddddd",
+        "grid.linewidth": 0.6,
+        "xtick.color": "#555555",
+        "ytick.color": "#555555",
+        "xtick.labelsize": 9.0,
+        "ytick.labelsize": 9.0,
+        "legend.frameon": False,
+        "legend.fontsize": 9.0,
+        "lines.linewidth": 1.8,
+        "image.cmap": "cividis",  # perceptually uniform and colour-blind safe
+        # deterministic files: fixed ids in SVG, glyphs as paths (no font needed to view)
+        "svg.hashsalt": "casestudy-house-style",
+        "svg.fonttype": "path",
+        # Type 3 (matplotlib's default): the bundled font has CFF outlines, which
+        # matplotlib's Type 42 embedding would put in a TrueType-only slot
+        "pdf.fonttype": 3,
+        "ps.fonttype": 3,
+    }
+
+
+def _register_font(path: Path) -> None:
+    """Add *path* to matplotlib's font manager unless it is already there.
+
+    ``FontManager.addfont`` only changes the in-memory font list: no config file or
+    font cache on disk is written.
+    """
+    from matplotlib import font_manager
+
+    fname = os.fsdecode(path)
+    if any(entry.fname == fname for entry in font_manager.fontManager.ttflist):
+        return
+    font_manager.fontManager.addfont(fname)
+
+
+def use_house_style() -> None:
+    """Register the bundled CJK font and apply the house style to matplotlib.
+
+    Sets figure size, dpi, the colour-blind-safe colour cycle, axes style, and
+    ``font.family = ["DejaVu Sans", "Casebook CJK Sans"]``: matplotlib falls back
+    glyph by glyph, so Latin text is drawn with DejaVu Sans and CJK characters with
+    the bundled subset.  ``svg.hashsalt`` is fixed so SVG ids are the same on every
+    run; use :func:`figure_bytes` / :func:`save_figure` to also keep dates out of
+    the files' metadata.
+
+    Only the in-memory ``matplotlib.rcParams`` and font list change; the user's
+    matplotlibrc and font cache are not touched.  Idempotent and cheap when called
+    again (the font is registered once).
+    """
+    import matplotlib as mpl
+
+    _register_font(cjk_font_path())
+    mpl.rcParams.update(cast("dict[Any, Any]", house_rc()))
+
+
+def source_line(seed_ids: Iterable[str] | str, extra: str | None = None) -> str:
+    """The "Source: ..." text citing *seed_ids*, e.g. ``Source: seed 004_e1cfa5dcaaabac6e``.
+
+    *seed_ids* are seed ids as in ``Corpus.ids`` (a file name or path such as
+    ``seeds/004_e1cfa5dcaaabac6e.txt`` is accepted and reduced to its id); order is
+    kept, repeats dropped.  *extra* is appended after a semicolon, for what is derived
+    rather than read from a seed (``extra="derived: implied prior = current / (1 +
+    growth)"``).  Raises ValueError for no seeds or a malformed id: every exhibit must
+    cite at least one seed.
+    """
+    if isinstance(seed_ids, str):
+        seed_ids = [seed_ids]
+    ids: list[str] = []
+    for raw in seed_ids:
+        name = Path(str(raw).strip()).name
+        for suffix in (".txt", ".toml"):
+            name = name.removesuffix(suffix)
+        if not _SEED_ID.match(name):
+            raise ValueError(f"not a seed id: {raw!r} (expected e.g. '004_e1cfa5dcaaabac6e')")
+        if name not in ids:
+            ids.append(name)
+    if not ids:
+        raise ValueError("source_line needs at least one seed id: every exhibit cites its seeds")
+    text = ("Source: seed " if len(ids) == 1 else "Source: seeds ") + ", ".join(ids)
+    if extra is not None and extra.strip():
+        text += "; " + " ".join(extra.split())
+    return text
+
+
+def _figure_and_axes(ax_or_fig: Axes | Figure) -> tuple[Figure, Axes | None]:
+    """The top-level Figure of *ax_or_fig*, and the Axes if one was given."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(ax_or_fig, Axes):
+        parent: Any = ax_or_fig.figure
+        while not isinstance(parent, Figure) and parent is not None:  # a SubFigure
+            parent = parent.figure if parent.figure is not parent else None
+        if parent is None:
+            raise ValueError("exhibit() needs an Axes that belongs to a figure")
+        return parent, ax_or_fig
+    if isinstance(ax_or_fig, Figure):
+        return ax_or_fig, None
+    raise TypeError(f"exhibit() takes a matplotlib Axes or Figure, not {type(ax_or_fig).__name__}")
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    """Width of *text* in points at font *size*, in the current fonts (with CJK fallback).
+
+    Measured with matplotlib's ``TextToPath`` (no renderer needed, so deterministic);
+    missing-glyph warnings are left to the actual drawing.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=size),
+                                                                 ismath=False)
+    return float(width)
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+
+
+def _wrap(text: str, max_width_pt: float, size: float) -> list[str]:
+    """Greedy line wrap of *text* to *max_width_pt* points at font *size*.
+
+    Breaks at spaces, and between any two CJK characters (which have no spaces);
+    a single word longer than a line is left whole.
+    """
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(" ".join(text.split())):
+        if line and not token.isspace() and _text_width_pt(line + token, size) > max_width_pt:
+            lines.append(line.rstrip())
+            line = token
+        elif line or not token.isspace():
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None = None) -> list[Text]:
+    """Title an exhibit the house way and put its "Source: ..." line under the figure.
+
+    * *title* goes top left: as the axes title for an Axes, as the figure's
+      ``suptitle`` for a Figure (for multi-panel exhibits).
+    * *source* (best built with :func:`source_line`) is written under the figure in
+      small grey type, prefixed with "Source: " if it lacks it; *note* (e.g. a caveat
+      or definition) goes on a line below, prefixed with "Note: ".  Long lines wrap.
+    * Room for these lines is reserved at the bottom of the figure (constrained or
+      tight layout rect, else ``subplots_adjust``) so they do not overlap tick labels.
+
+    Calling it again on the same figure replaces the previous title, source and note.
+    Returns the footer Text artists (source first), which are also in ``fig.texts``.
+    Raises ValueError for an empty title or source: every exhibit cites its seeds.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+
+    if not title or not title.strip():
+        raise ValueError("exhibit needs a title")
+    if not source or not source.strip():
+        raise ValueError("exhibit needs a source line: every exhibit cites its seeds (see source_line)")
+    fig, ax = _figure_and_axes(ax_or_fig)
+
+    source = " ".join(source.split())
+    if not re.match(r"sources?\s*:", source, re.IGNORECASE):
+        source = "Source: " + source
+    if ax is not None:
+        ax.set_title(title, loc="left")
+    else:
+        fig.suptitle(title, x=0.02, ha="left", fontsize="large")
+
+    for text in [t for t in fig.texts if t.get_label() in _FOOTER_LABELS]:
+        text.remove()
+
+    width_in, height_in = fig.get_size_inches()
+    max_width_pt = width_in * 72.0 * 0.95
+    blocks = [(_FOOTER_LABELS[0], _wrap(source, max_width_pt, _FOOTER_SIZE))]
+    if note is not None and note.strip():
+        note = " ".join(note.split())
+        if not re.match(r"notes?\s*:", note, re.IGNORECASE):
+            note = "Note: " + note
+        blocks.append((_FOOTER_LABELS[1], _wrap(note, max_width_pt, _FOOTER_SIZE)))
+
+    line_in = _FOOTER_SIZE * 1.25 / 72.0
+    n_lines = sum(len(lines) for _, lines in blocks)
+    footer_in = n_lines * line_in + 2 * _FOOTER_PAD
+    # draw from the bottom up: the last block sits on the bottom edge
+    texts: list[Text] = []
+    y_in = _FOOTER_PAD
+    for label, lines in reversed(blocks):
+        texts.append(fig.text(0.02, y_in / height_in, "\n".join(lines),
+                              ha="left", va="bottom", fontsize=_FOOTER_SIZE, color=_FOOTER_COLOUR,
+                              linespacing=1.25, label=label))
+        y_in += len(lines) * line_in
+    texts.reverse()
+
+    frac = min(footer_in / height_in, 0.5)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, frac, 1.0, 1.0 - frac))
+    elif isinstance(engine, TightLayoutEngine):
+        engine.set(rect=(0.0, frac, 1.0, 1.0))
+    elif engine is None:
+        previous = getattr(fig, "_casestudy_footer_frac", 0.0)
+        fig.subplots_adjust(bottom=min(fig.subplotpars.bottom - previous + frac, 0.9))
+    fig._casestudy_footer_frac = frac  # type: ignore[attr-defined]
+    return texts
+
+
+@functools.lru_cache(maxsize=1)
+def _drawable() -> frozenset[int]:
+    """Code points that DejaVu Sans or the bundled CJK font has a glyph for (via FreeType)."""
+    import matplotlib as mpl
+    from matplotlib import ft2font
+
+    dejavu = Path(mpl.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+    codepoints: set[int] = set()
+    for path in (dejavu, cjk_font_path()):
+        codepoints.update(ft2font.FT2Font(os.fsdecode(path)).get_charmap())
+    return frozenset(codepoints)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of *text* that neither DejaVu Sans nor the bundled CJK font can draw.
+
+    Checked against the fonts' character maps, i.e. exactly the characters for which
+    matplotlib would warn "Glyph ... missing from font(s)" and draw a box under the
+    house style.  Newlines are not reported (matplotlib breaks lines there); other
+    control characters such as tab are (matplotlib draws them as missing glyphs).
+    Use it to warn up front about a user's own seed, e.g. a hanzi outside GB 2312
+    level 1 / JIS X 0208 level 1 that is not in the bundled seeds either.
+    """
+    drawable = _drawable()
+    return {c for c in set(text) if c != "\n" and ord(c) not in drawable}
+
+
+_NO_DATE_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+}
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", **savefig_kwargs: Any) -> bytes:
+    """Render *fig* to bytes in format *fmt* ("png", "svg", "pdf", "ps", "eps"), without dates.
+
+    SVG and PDF are written without a creation date, the PostScript ``%%CreationDate``
+    comment is dropped, and PNG carries none anyway; together with the fixed
+    ``svg.hashsalt`` of the house style the same figure gives the same bytes every time.
+    Extra keyword arguments go to ``Figure.savefig`` (a ``metadata`` dict is merged
+    over the date-free defaults).
+    """
+    fmt = fmt.lower().lstrip(".")
+    metadata = dict(_NO_DATE_METADATA.get(fmt, {}))
+    metadata.update(savefig_kwargs.pop("metadata", None) or {})
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata=metadata or None, **savefig_kwargs)
+    data = buf.getvalue()
+    if fmt in ("ps", "eps"):
+        data = re.sub(rb"^%%CreationDate:[^\n]*\n", b"", data, count=1, flags=re.MULTILINE)
+    return data
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], fmt: str | None = None,
+                **savefig_kwargs: Any) -> Path:
+    """Write *fig* to *path* via :func:`figure_bytes` (date-free, byte-reproducible).
+
+    The format is *fmt* or else the file suffix.  Returns the path written.
+    """
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".") or "png"
+    path.write_bytes(figure_bytes(fig, fmt, **savefig_kwargs))
+    return path

@@ -1,0 +1,147 @@
+"""The notebooks under non-default parameters, and the byte-stability of refresh.
+
+nbval (in the same pytest run) checks each notebook against its stored outputs
+with its defaults; these tests run them with other parameter values, through the
+package's runner (one driver, parallel kernels), and check what changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from casestudy import paths
+from casestudy.refresh import refresh
+from casestudy.runner import run_notebooks
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOTEBOOKS = paths.notebooks_dir()
+
+
+def _extra_seeds(tmp: Path) -> str:
+    """The bundled seeds plus one synthetic, unannotated German article."""
+    folder = tmp / "seeds_plus_one"
+    shutil.copytree(paths.seeds_dir(), folder)
+    shutil.copy(FIXTURES / "extra_seed" / "synthetic_de.txt", folder / "zzz_synthetic_de.txt")
+    return str(folder)
+
+
+def _cases(extra: str) -> list[tuple[str, str, dict]]:
+    return [
+        ("sources-ja-zh", "00_sources", {"languages": ["ja", "zh"]}),
+        ("sources-extra", "00_sources", {"seeds_dir": extra, "opening_chars": 80}),
+        ("strategy-2015", "01_strategy", {"as_of": 2015}),
+        ("strategy-extra", "01_strategy", {"seeds_dir": extra, "lang": "original"}),
+        ("marketing-subset", "02_marketing", {"concepts": ["community", "trust"], "top_n": 5}),
+        ("marketing-extra", "02_marketing", {"seeds_dir": extra, "languages": ["de", "nl", "zh"]}),
+        ("financials-jpy", "03_financials", {"currency": "JPY", "scale": "billions"}),
+        ("financials-eur", "03_financials", {"currency": "EUR", "scale": "millions"}),
+        ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
+        ("scenarios-b", "04_ev_scenarios", {"price_change_pct": -5.0, "elasticity": -1.5}),
+    ]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, str, str]]:
+    tmp = tmp_path_factory.mktemp("param-runs")
+    extra = _extra_seeds(tmp)
+    cases = [c for c in _cases(extra) if (NOTEBOOKS / f"{c[1]}.ipynb").exists()]
+    results = run_notebooks([NOTEBOOKS / f"{nb}.ipynb" for _, nb, _ in cases], tmp / "out",
+                            per_notebook=[p for _, _, p in cases],
+                            output_names=[f"{name}.ipynb" for name, _, _ in cases], jobs=2)
+    out = {}
+    for (name, _, _), r in zip(cases, results):
+        text = ""
+        if r.output is not None and r.output.exists():
+            nb = nbformat.read(str(r.output), as_version=4)
+            text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                             + str(o.get("data", {}).get("text/markdown", ""))
+                             for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        out[name] = (r.ok, r.error, text)
+    return out
+
+
+def _need(notebook: str) -> None:
+    if not (NOTEBOOKS / f"{notebook}.ipynb").exists():
+        pytest.fail(f"notebook {notebook}.ipynb is missing")
+
+
+def test_sources_restricted_to_languages(runs):
+    _need("00_sources")
+    ok, err, text = runs["sources-ja-zh"]
+    assert ok, err
+    assert "003_bd8dcc4d91eb5557" in text and "004_e1cfa5dcaaabac6e" not in text
+    assert "002_c0358955868a38ff" not in text
+
+
+def test_sources_with_an_unannotated_extra_article(runs):
+    _need("00_sources")
+    ok, err, text = runs["sources-extra"]
+    assert ok, err
+    assert "zzz_synthetic_de" in text
+    assert "6 seed(s)" in text
+
+
+def test_strategy_as_of_2015_leaves_out_later_evidence(runs):
+    _need("01_strategy")
+    ok, err, text = runs["strategy-2015"]
+    assert ok, err
+    assert "As of 2015" in text
+    assert "left out: seed 004" in text and "left out: seed 000" in text
+    assert "Joyo.com" in text  # the 2004 sale is still in the 2015 view
+    assert "2027" not in text.split("Exhibit 1.1", 1)[1].split("Exhibit 1.2", 1)[0]
+
+
+def test_strategy_with_extra_seed_and_original_labels(runs):
+    _need("01_strategy")
+    ok, err, text = runs["strategy-extra"]
+    assert ok, err
+    assert "冒険への決断" in text  # stage names in the original language
+
+
+def test_marketing_concept_subset(runs):
+    _need("02_marketing")
+    ok, err, text = runs["marketing-subset"]
+    assert ok, err
+
+
+def test_marketing_new_language_seed(runs):
+    _need("02_marketing")
+    ok, err, text = runs["marketing-extra"]
+    assert ok, err
+    assert "zzz_synthetic_de" in text
+
+
+@pytest.mark.parametrize("case,currency", [("financials-jpy", "JPY"), ("financials-eur", "EUR")])
+def test_financials_in_other_currencies(runs, case, currency):
+    _need("03_financials")
+    ok, err, text = runs[case]
+    assert ok, err
+    assert currency in text
+
+
+@pytest.mark.parametrize("case", ["scenarios-a", "scenarios-b"])
+def test_scenarios_under_other_inputs(runs, case):
+    _need("04_ev_scenarios")
+    ok, err, text = runs[case]
+    assert ok, err
+    assert "(changed)" in text  # the parameter table marks what differs from the defaults
+
+
+def test_refresh_is_byte_stable(tmp_path):
+    """Refreshing a notebook gives exactly the stored bytes (so twice in a row too)."""
+    names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert names, "no notebooks"
+    copies = []
+    for name in names:
+        shutil.copy(NOTEBOOKS / name, tmp_path / name)
+        copies.append(tmp_path / name)
+    results = refresh(copies, jobs=2)
+    assert all(r.ok for r in results), [r.summary() for r in results if not r.ok]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
+            f"{name}: refreshing changed the stored notebook; run `casestudy refresh` and commit, "
+            "or remove the source of nondeterminism")
