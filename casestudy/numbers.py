@@ -128,7 +128,7 @@ _SCALE_RE = "|".join(
 _CUR_PREFIX = r"(?:HK\$|US\$|\$|€|¥|￥|RMB\s?)"
 _CUR_WORD = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True) if not c.startswith(("$", "€", "¥", "￥")))
 _NUMBER_RE = re.compile(
-    rf"(?P<pre>{_CUR_PREFIX})?(?P<num>(?<![A-Za-z\d.,]){_NUM}(?![A-Za-z\d]))"
+    rf"(?P<pre>{_CUR_PREFIX})?(?P<num>(?<![A-Za-z\d])(?<!\d[.,]){_NUM}(?![A-Za-z\d]))"
     rf"(?:(?P<sp1>[\s\-]{{0,3}})(?P<scale>{_SCALE_RE})(?![A-Za-z]))?"
     rf"(?:(?P<sp2>[\s\-]{{0,3}})(?P<unit>%|％|per\s?cent|procent|Prozent|{_CUR_WORD})(?![A-Za-z]))?",
     re.I,
