@@ -143,6 +143,18 @@ def _financial_params() -> tuple[Param, ...]:
     )
 
 
+def _marketing_params() -> tuple[Param, ...]:
+    from .text import load_lexicon
+
+    return (
+        Param("concepts", list, None, "Concepts of the lexicon to show (casestudy/data/concepts.toml).",
+              choices=load_lexicon().names, nullable=True, source="None = every concept"),
+        Param("top_n", int, 10, "How many top terms to list per seed.", unit="terms", minimum=1,
+              maximum=50, source="editorial choice"),
+        _LANGUAGES, _SEEDS_DIR,
+    )
+
+
 def _scenario_params() -> tuple[Param, ...]:
     from . import scenarios
 
@@ -163,13 +175,7 @@ SPECS: dict[str, Any] = {
               choices=("en", "original"), source="editorial choice"),
         _SEEDS_DIR,
     ),
-    "02_marketing": (
-        Param("concepts", list, None, "Concepts of the lexicon to show (casestudy/data/concepts.toml).",
-              nullable=True, source="None = every concept"),
-        Param("top_n", int, 10, "How many top terms to list per seed.", unit="terms", minimum=1,
-              maximum=50, source="editorial choice"),
-        _LANGUAGES, _SEEDS_DIR,
-    ),
+    "02_marketing": _marketing_params,
     "03_financials": _financial_params,
     "04_ev_scenarios": _scenario_params,
 }
