@@ -145,3 +145,38 @@ def test_refresh_is_byte_stable(tmp_path):
         assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
             f"{name}: refreshing changed the stored notebook; run `casestudy refresh` and commit, "
             "or remove the source of nondeterminism")
+
+
+def test_plain_papermill_from_another_directory_gives_the_same_result(tmp_path, monkeypatch):
+    """`papermill notebooks/X.ipynb out.ipynb` from any working directory equals `casestudy run`."""
+    import subprocess
+    import sys
+
+    from casestudy.nbclean import write_clean
+
+    monkeypatch.chdir(tmp_path)
+    papermill = Path(sys.executable).parent / "papermill"
+    out = tmp_path / "plain.ipynb"
+    proc = subprocess.run([str(papermill), str(NOTEBOOKS / "01_strategy.ipynb"), str(out),
+                           "-p", "as_of", "2015", "--kernel", "python3", "--no-progress-bar"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    write_clean(nbformat.read(str(out), as_version=4), out)
+    ours = run_notebooks([NOTEBOOKS / "01_strategy.ipynb"], tmp_path / "ours", {"as_of": 2015})[0]
+    assert ours.ok, ours.error
+    plain_nb = nbformat.read(str(out), as_version=4)
+    ours_nb = nbformat.read(str(ours.output), as_version=4)
+    strip = lambda nb: [(c.cell_type, c.source, c.get("outputs")) for c in nb.cells]  # noqa: E731
+    assert strip(plain_nb) == strip(ours_nb)
+
+
+def test_plain_papermill_rejects_a_misspelt_parameter(tmp_path):
+    import subprocess
+    import sys
+
+    papermill = Path(sys.executable).parent / "papermill"
+    proc = subprocess.run([str(papermill), str(NOTEBOOKS / "01_strategy.ipynb"),
+                           str(tmp_path / "x.ipynb"), "-p", "as_off", "2015", "--kernel", "python3",
+                           "--no-progress-bar"], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "unknown parameter 'as_off'" in proc.stderr and "did you mean 'as_of'" in proc.stderr
