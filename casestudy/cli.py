@@ -63,6 +63,10 @@ def _load_param_file(path: str) -> dict[str, Any]:
             data = yaml.safe_load(fh)
     except OSError as exc:
         raise ParameterError(f"{path}: the parameter file cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path}: the parameter file is not UTF-8 text (byte "
+                             f"{exc.object[exc.start:exc.start + 1]!r} at offset {exc.start}); "
+                             "expected a YAML mapping of parameter names to values") from None
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: the parameter file is not valid YAML ({exc})") from None
     if data is None:
@@ -129,6 +133,25 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    result = build_site(args.notebooks_dir, args.outdir, args.edition, seeds_dir=args.seeds_dir,
+                        progress=lambda line: print(line, flush=True))
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    n = sum(len(p.exhibits) for p in result.pages)
+    print(f"{result.edition} edition: {len(result.pages)} notebook page(s), {n} exhibit(s) and "
+          f"figure(s), sources.html -> {result.index}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import sweep_command
+
+    return sweep_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casestudy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +183,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebooks", nargs="*")
     p.add_argument("-j", "--jobs", type=int, default=None)
     p.set_defaults(func=_cmd_refresh)
+
+    from .sweep import add_sweep_arguments
+
+    p = sub.add_parser("sweep", help="evaluate the 2026 car-business scenario model over a grid or "
+                       "a seeded random sample; optionally render chosen rows as notebooks")
+    add_sweep_arguments(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser("build", help="render the executed notebooks as a static HTML casebook")
+    p.add_argument("--edition", choices=("student", "instructor"), default="instructor",
+                   help="student: without teaching notes and answers, exercise outputs cleared "
+                   "(default: instructor, everything)")
+    p.add_argument("--notebooks-dir", default="build/notebooks",
+                   help="the executed notebooks (default: build/notebooks, from `casestudy run`)")
+    p.add_argument("-o", "--outdir", default="build/site",
+                   help="output folder; the edition goes to OUTDIR/EDITION (default: build/site)")
+    p.add_argument("--seeds-dir", default=None,
+                   help="the seeds for sources.html (default: the bundled seeds)")
+    p.set_defaults(func=_cmd_build)
     return parser
 
 

@@ -291,8 +291,11 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
         if key in seen:
             raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
         seen[key] = p
+    stems = {p.stem for p in files}
     for ann in sorted(folder.glob("*.toml")):
-        if ann.stem.casefold() not in seen:
-            raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file; "
-                                  "expected the annotation to be named after its seed")
+        if ann.stem not in stems:  # exact: load_seed looks for <stem>.toml, case and all
+            other = seen.get(ann.stem.casefold())
+            hint = f" (the seed {other.name} differs in case)" if other is not None else ""
+            raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file"
+                                  f"{hint}; expected the annotation to be named after its seed")
     return Corpus([load_seed(p) for p in files], folder)

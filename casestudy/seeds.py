@@ -190,7 +190,7 @@ class Seed:
         curated: list[Edit] = []
         for c in self.annotation.corrections:
             for s, e in self._correction_spans(c):
-                curated.append(Edit(s, e, c.replacement, c.kind, c.note))
+                curated.append(Edit(s, e, c.replacement, c.kind, c.note, curated=True))
         curated.sort(key=lambda ed: (ed.start, ed.end))
         for a, b in zip(curated, curated[1:]):
             if b.start < a.end:
@@ -255,10 +255,13 @@ def _short(s: str, n: int = 60) -> str:
 
 def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
         raise SeedError(path, f"unknown encoding {encoding!r} declared in the annotation "
                         "(metadata.encoding)") from None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64: not a text encoding
+        raise SeedError(path, f"{encoding!r} declared in the annotation (metadata.encoding) is not "
+                        "a text encoding; expected e.g. utf-8, shift_jis or gbk")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -266,6 +269,10 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
                 "metadata.encoding in the annotation file") if encoding == "utf-8" else ""
         raise SeedError(path, f"bytes {data[exc.start:exc.start + 4]!r} at offset {exc.start} are "
                         f"not valid {encoding}{hint}") from None
+    except UnicodeError as exc:  # e.g. the "undefined" codec
+        raise SeedError(path, f"cannot be decoded with the encoding {encoding!r} declared in the "
+                        f"annotation (metadata.encoding): {exc}; expected e.g. utf-8, shift_jis "
+                        "or gbk") from None
 
 
 def load_seed(path: Path) -> Seed:

@@ -27,6 +27,7 @@ class Edit:
     replacement: str
     kind: str = "auto"
     note: str = ""
+    curated: bool = False  # from an annotation file (mapped finely), not an automatic rule
 
 
 class CleanText:
@@ -45,8 +46,26 @@ class CleanText:
             starts.extend(range(pos, edit.start))
             ends.extend(range(pos + 1, edit.start + 1))
             pieces.append(edit.replacement)
-            starts.extend([edit.start] * len(edit.replacement))
-            ends.extend([edit.end] * len(edit.replacement))
+            # What the replacement shares with the original at its start and end maps
+            # character by character; only the part that really changed maps to the
+            # whole changed span ("扩大社群。第二组" -> "扩大社群。\n\n第二组" keeps 社群 exact).
+            old, new = raw[edit.start:edit.end], edit.replacement
+            if not edit.curated:  # automatic edits map as a whole ("\n" <- "\r\n")
+                old = new = ""
+            head = 0
+            while head < min(len(old), len(new)) and old[head] == new[head]:
+                head += 1
+            tail = 0
+            while (tail < min(len(old), len(new)) - head
+                   and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
+                tail += 1
+            mid_start, mid_end = edit.start + head, edit.end - tail
+            starts.extend(range(edit.start, edit.start + head))
+            ends.extend(range(edit.start + 1, edit.start + head + 1))
+            starts.extend([mid_start] * (len(edit.replacement) - head - tail))
+            ends.extend([mid_end] * (len(edit.replacement) - head - tail))
+            starts.extend(range(mid_end, edit.end))
+            ends.extend(range(mid_end + 1, edit.end + 1))
             pos = edit.end
         pieces.append(raw[pos:])
         starts.extend(range(pos, len(raw)))
