@@ -58,6 +58,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import CasestudyError
+
 __all__ = [
     "CANNOT_CHECK",
     "DOES_NOT_HOLD",
@@ -95,7 +97,7 @@ __all__ = [
 ]
 
 
-class FinanceError(ValueError):
+class FinanceError(CasestudyError, ValueError):
     """A finance helper was given an input it cannot use (unit, value, missing rate)."""
 
 

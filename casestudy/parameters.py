@@ -140,6 +140,10 @@ def _financial_params() -> tuple[Param, ...]:
               minimum=0.1, maximum=1000.0, nullable=True,
               source="None = the rate implied by seed 000's own conversion "
                      "(2000億元 ≈ 4.2兆円, i.e. 21 JPY per CNY)"),
+        Param("tolerance_pct", float, 5.0, "How close a computed value must be to a figure the text "
+              "gives as 'about' (約, nearly, doubled) for a claim check to say it holds.", unit="%",
+              minimum=0.0, maximum=50.0,
+              source="editorial choice: 'about' read as within 5% of the figure (relative)"),
     )
 
 
@@ -263,7 +267,9 @@ def parameters_cell_source(notebook: str) -> str:
     """The source of the notebook's ``parameters`` cell, generated from the declaration."""
     lines = [f"# Parameters: declared in casestudy/parameters.py; see `casestudy params {notebook}`."]
     for p in spec_for(notebook):
-        hint = _TYPE_NAMES[p.type] + (" | None" if p.nullable else "")
+        # papermill's parser reads "Optional[int]" but not "int | None"; quoted, the
+        # annotation needs no import in the notebook
+        hint = f'"Optional[{_TYPE_NAMES[p.type]}]"' if p.nullable else _TYPE_NAMES[p.type]
         unit = f" [{p.unit}]" if p.unit else ""
         lines.append(f"{p.name}: {hint} = {p.default!r}  # {p.help}{unit}")
     return "\n".join(lines)

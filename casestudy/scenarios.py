@@ -89,6 +89,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
+
 __all__ = [
     "ORIGIN_ASSUMPTION",
     "ORIGIN_OUTSIDE",
@@ -108,6 +110,7 @@ __all__ = [
     "evaluate_frame",
     "get_parameter",
     "grid_2d",
+    "notebook_params",
     "outputs_frame",
     "overrides_from_facts",
     "parameters_frame",
@@ -117,7 +120,7 @@ __all__ = [
 ]
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ParameterError, ValueError):
     """A scenario input is unknown, of the wrong type or outside its allowed range."""
 
 
@@ -146,6 +149,7 @@ class Parameter:
     description: str
     kind: str = "float"  # "float" or "bool"
     sample_range: tuple[float, float] | None = None
+    fact: str = ""  # id of the fact in corpus.facts() whose value the default is ("" = none)
 
     def allowed(self) -> str:
         """The allowed values as text, for messages and listings."""
@@ -159,15 +163,18 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "deliveries", "vehicles/year", 350_000.0, 0.0, 5_000_000.0, ORIGIN_SOURCE,
         "seed 004: annual target of 350,000 delivered vehicles (2025 target; using it as the "
-        "volume at 2025 prices is an assumption; override from the facts table)",
+        "volume at 2025 prices is an assumption; fact s004-2025-delivery-target)",
         "Annual deliveries at 2025 prices, before demand reacts to the 2026 buyer's price.",
         sample_range=(200_000.0, 500_000.0),
+        fact="s004-2025-delivery-target",
     ),
     Parameter(
         "price", "CNY/vehicle", 260_000.0, 10_000.0, 5_000_000.0, ORIGIN_SOURCE,
-        "seed 004: \"The average net price per vehicle is stable at around 260,000 yuan\"",
+        "seed 004: \"The average net price per vehicle is stable at around 260,000 yuan\" (fact "
+        "s004-q3-2025-ev-average-price, Q3 2025)",
         "Average net price per vehicle in 2025 (see price_includes_vat).",
         sample_range=(220_000.0, 300_000.0),
+        fact="s004-q3-2025-ev-average-price",
     ),
     Parameter(
         "price_includes_vat", "bool", False, 0.0, 1.0, ORIGIN_ASSUMPTION,
@@ -200,13 +207,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "exemption_2026", "share", 0.5, 0.0, 1.0, ORIGIN_SOURCE,
-        "seed 004: reduced to \"half - exemption\" in 2026",
+        "seed 004: reduced to \"half - exemption\" in 2026 (fact s004-2026-purchase-tax-exemption-rate)",
         "Share of the purchase tax exempted under the 2026 rule.",
+        fact="s004-2026-purchase-tax-exemption-rate",
     ),
     Parameter(
         "cap_2026", "CNY/vehicle", 15_000.0, 0.0, math.inf, ORIGIN_SOURCE,
-        "seed 004: \"with a maximum amount of 15,000 yuan per vehicle\"",
+        "seed 004: \"with a maximum amount of 15,000 yuan per vehicle\" (fact "
+        "s004-2026-purchase-tax-exemption-cap)",
         "Maximum exemption per vehicle under the 2026 rule (inf = no cap).",
+        fact="s004-2026-purchase-tax-exemption-cap",
     ),
     Parameter(
         "absorbed_share", "share", 0.0, 0.0, 1.0, ORIGIN_ASSUMPTION,
@@ -234,8 +244,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "gross_margin_2025", "%", 25.5, -100.0, 99.0, ORIGIN_SOURCE,
-        "seed 004: \"a gross margin of 25.5%\" (EV business)",
+        "seed 004: \"a gross margin of 25.5%\" (EV business, Q3 2025; fact s004-q3-2025-ev-gross-margin)",
         "Reported gross margin used to calibrate the unit cost: unit_cost = net price x (1 - margin).",
+        fact="s004-q3-2025-ev-gross-margin",
     ),
 )
 
@@ -306,9 +317,52 @@ def parameters_frame() -> pd.DataFrame:
             "name": p.name, "unit": p.unit, "default": p.default, "low": p.low, "high": p.high,
             "sample_low": None if p.sample_range is None else p.sample_range[0],
             "sample_high": None if p.sample_range is None else p.sample_range[1],
-            "origin": p.origin, "source": p.source, "description": p.description,
+            "origin": p.origin, "source": p.source, "description": p.description, "fact": p.fact,
         })
     return pd.DataFrame(rows)
+
+
+#: Notebook-only parameters of ``04_ev_scenarios`` (not model inputs).
+TARGET_MARGIN_DEFAULT = 20.0
+
+
+def notebook_params() -> tuple[Any, ...]:
+    """The parameters of ``notebooks/04_ev_scenarios.ipynb``, built from :data:`PARAMETERS`.
+
+    One :class:`casestudy.parameters.Param` per model input (same name, unit,
+    default and allowed range; ``source`` is the origin and source text, which
+    names the fact id where a seed gives the default; ``help`` the description).
+    A cap (allowed up to infinity) is ``float | None`` with ``None`` meaning no
+    cap, because a parameters cell cannot hold ``inf``; ``casestudy sweep
+    --render`` passes ``float('inf')``, which the notebook reads as None.  Two
+    notebook-only parameters follow: ``target_margin_pct`` (the margin the
+    break-even questions ask about) and ``scenario_row`` (set by ``casestudy
+    sweep --render``).
+    """
+    from .parameters import Param  # here, not at the top: parameters imports this module lazily
+
+    out = []
+    for p in PARAMETERS:
+        source = (p.source if p.source.startswith((ORIGIN_ASSUMPTION, "not in the sources"))
+                  else f"{p.origin}: {p.source}")
+        if p.kind == "bool":
+            out.append(Param(p.name, bool, bool(p.default), p.description, source=source))
+        elif math.isinf(p.high):
+            default = None if math.isinf(float(p.default)) else float(p.default)
+            out.append(Param(p.name, float, default, p.description.replace("inf = no cap",
+                                                                          "None = no cap"),
+                             unit=p.unit, source=source, minimum=p.low, nullable=True))
+        else:
+            out.append(Param(p.name, float, float(p.default), p.description, unit=p.unit,
+                             source=source, minimum=p.low, maximum=p.high))
+    out.append(Param("target_margin_pct", float, TARGET_MARGIN_DEFAULT,
+                     "Gross margin the break-even questions ask about (at what input does the 2026 "
+                     "margin fall to it?).", unit="%", minimum=-100.0, maximum=99.0,
+                     source="editorial choice: a round threshold below the reported 2025 margin"))
+    out.append(Param("scenario_row", int, None, "Row of a `casestudy sweep` table this run renders "
+                     "(set by `casestudy sweep --render`).", nullable=True, minimum=0,
+                     source="None = not part of a sweep"))
+    return tuple(out)
 
 
 def outputs_frame() -> pd.DataFrame:

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import CasestudyError
 from .scenarios import (
     OUTPUT_NAMES,
     PARAMETER_NAMES,
@@ -73,7 +74,7 @@ DEFAULT_NOTEBOOK = "notebooks/04_ev_scenarios.ipynb"
 DEFAULT_OUTDIR = "build/scenarios"
 
 
-class SweepError(ValueError):
+class SweepError(CasestudyError, ValueError):
     """A sweep cannot be set up, written or rendered (bad option, path, missing package)."""
 
 

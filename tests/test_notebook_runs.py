@@ -92,7 +92,7 @@ def test_strategy_as_of_2015_leaves_out_later_evidence(runs):
     assert "As of 2015" in text
     assert "left out: seed 004" in text and "left out: seed 000" in text
     assert "Joyo.com" in text  # the 2004 sale is still in the 2015 view
-    assert "2027" not in text.split("Exhibit 1.1", 1)[1].split("Exhibit 1.2", 1)[0]
+    assert "2027" not in text.split("Exhibit 1.1", 1)[1].split("Exhibit 1.3", 1)[0]
 
 
 def test_strategy_with_extra_seed_and_original_labels(runs):
