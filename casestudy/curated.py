@@ -23,7 +23,7 @@ from .errors import AnnotationError
 if TYPE_CHECKING:
     from .corpus import Corpus
 
-__all__ = ["Evidence", "resolve", "load_table", "evidence_frame", "DATA_DIR"]
+__all__ = ["Evidence", "resolve", "resolve_all", "shorten", "load_table", "evidence_frame", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 KINDS = ("claim", "event", "fact")
@@ -81,6 +81,17 @@ def resolve(corpus: "Corpus", ref: str, source: Path | None = None) -> Evidence 
     if corpus.as_of_year is not None and kind == "event":
         return None  # an event after the as_of year
     raise AnnotationError(where, f"ref {ref!r}", f"seed {sid} has no {kind} with id {ident!r}")
+
+
+def resolve_all(corpus: "Corpus", refs: list[str], source: Path | None = None) -> list[Evidence]:
+    """The evidence of each ref whose seed is in ``corpus`` (see :func:`resolve`)."""
+    return [ev for ev in (resolve(corpus, r, source) for r in refs) if ev is not None]
+
+
+def shorten(text: str, n: int = 90) -> str:
+    """``text`` on one line, cut to ``n`` characters with an ellipsis (for table cells)."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @lru_cache(maxsize=16)

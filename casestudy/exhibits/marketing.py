@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from ..curated import DATA_DIR, load_table, resolve
+from ..curated import DATA_DIR, load_table, resolve_all
+from ..curated import shorten as _short
 from ..report import Exhibit, cite
 from .sources import short_id
 
@@ -29,13 +30,8 @@ __all__ = ["by_date", "concept_table", "concept_heatmap", "concept_passages", "t
 _SOURCE = DATA_DIR / "marketing.toml"
 
 
-def _short(text: str, n: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _evidence(corpus: "Corpus", refs: list[str]) -> list:
-    return [ev for ev in (resolve(corpus, r, _SOURCE) for r in refs) if ev is not None]
+    return resolve_all(corpus, refs, _SOURCE)
 
 
 def by_date(corpus: "Corpus") -> list[str]:

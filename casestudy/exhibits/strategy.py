@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..curated import DATA_DIR, load_table, resolve
+from ..curated import DATA_DIR, load_table, resolve_all
+from ..curated import shorten as _short
 from ..dates import decimal_year, label
 from ..report import Exhibit, Note, cite, fmt_value
 from .sources import short_id
@@ -31,13 +32,8 @@ ERAS = ("2013", "2015", "2025")
 _DIMENSIONS = ("channels", "pricing", "marketing spend", "product scope", "profit model")
 
 
-def _short(text: str, n: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _evidence(corpus: "Corpus", refs: list[str]) -> list:
-    return [ev for ev in (resolve(corpus, r, _SOURCE) for r in refs) if ev is not None]
+    return resolve_all(corpus, refs, _SOURCE)
 
 
 def as_of_note(full: "Corpus", view: "Corpus") -> Note:
