@@ -5,7 +5,10 @@ durations, the Python patch version of the machine); two runs of the same
 notebook then differ although every output is the same.  :func:`clean` removes
 exactly that, so re-executing gives identical bytes and ``git diff`` shows only
 real changes.  Outputs themselves are left alone: their stability is the
-notebooks' job (no timestamps, addresses or paths are printed).
+notebooks' job (no timestamps, addresses or paths are printed).  The run record
+(``metadata.casestudy``: package versions, seed checksums; see
+:mod:`casestudy.provenance`) is dropped too, so reference copies in ``notebooks/``
+never carry it; the runner adds it back to its outputs through ``write_clean``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ def clean(nb: Any, keep_outputs: bool = True) -> Any:
     """Strip volatile metadata from ``nb`` (an nbformat NotebookNode), in place; return it."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("casestudy", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):
@@ -41,9 +45,14 @@ def clean(nb: Any, keep_outputs: bool = True) -> Any:
     return nb
 
 
-def write_clean(nb: Any, path: Path) -> None:
-    """Clean ``nb`` and write it to ``path`` atomically (a temp file, then rename)."""
+def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None) -> None:
+    """Clean ``nb`` and write it to ``path`` atomically (a temp file, then rename).
+
+    ``metadata`` (e.g. ``{"casestudy": run record}``) is added to the notebook's
+    metadata after cleaning.
+    """
     clean(nb)
+    nb.metadata.update(metadata or {})
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     text = nbformat.writes(nb) + "\n"

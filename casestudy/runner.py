@@ -108,6 +108,20 @@ def _error_of(exc: BaseException) -> tuple[int | None, str]:
     return None, f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
 
 
+def _run_record(parameters: dict[str, Any], cwd: str | None) -> dict[str, Any]:
+    """``{"casestudy": ...}``: the environment and the checksums of the seeds the run read
+    (the ``seeds_dir`` parameter if given, else the bundled seeds); see :mod:`.provenance`.
+    Only run outputs carry it: ``clean`` drops it from the reference copies."""
+    from .provenance import record
+
+    seeds_dir = parameters.get("seeds_dir")
+    if isinstance(seeds_dir, str) and seeds_dir:
+        seeds_dir = Path(cwd or os.getcwd()) / seeds_dir
+    else:
+        seeds_dir = None
+    return {"casestudy": record(seeds_dir)}
+
+
 def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None) -> RunResult:
     """Run one notebook (in a worker process)."""
     import nbformat
@@ -135,7 +149,7 @@ def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None) 
                                 progress_bar=False, log_output=False, cwd=cwd,
                                 shutdown_kernel="immediate")
             nb = nbformat.read(str(tmp), as_version=4)
-            write_clean(nb, out)
+            write_clean(nb, out, metadata=_run_record(parameters, cwd))
             tmp.unlink(missing_ok=True)
             return RunResult(src.stem, out, time.monotonic() - started, True, parameters=parameters)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
@@ -146,7 +160,8 @@ def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None) 
             failed = out.with_name(f"{out.stem}.failed.ipynb")
             if tmp.exists():
                 try:
-                    write_clean(nbformat.read(str(tmp), as_version=4), failed)
+                    write_clean(nbformat.read(str(tmp), as_version=4), failed,
+                                metadata=_run_record(parameters, cwd))
                 finally:
                     tmp.unlink(missing_ok=True)
             return RunResult(src.stem, failed if failed.exists() else None,

@@ -1,0 +1,478 @@
+"""The HTML casebook (``casestudy build``), its editions, and the run records.
+
+The site is built from notebooks executed here, into a temporary folder, by the
+package's own runner; a handmade executed notebook (no kernel needed) pins the
+details: exhibit anchors, source-line links, edition rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+from casestudy import cli, provenance
+from casestudy.corpus import load_corpus
+from casestudy.nbclean import clean
+from casestudy.runner import resolve_notebooks, run_notebooks
+from casestudy.site import (STUDENT_CLEARED_TAGS, STUDENT_REMOVED_TAGS, SiteError, build_site,
+                            edition_notebook, executed_notebooks, seed_anchor, span_anchor)
+
+ROOT = Path(__file__).resolve().parents[1]
+REMOVED = set(STUDENT_REMOVED_TAGS)
+CLEARED = set(STUDENT_CLEARED_TAGS)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Links, images, scripts, stylesheets and ids of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.imgs: list[str | None] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])  # type: ignore[arg-type]
+        if tag == "a" and a.get("href") is not None:
+            self.hrefs.append(a["href"])  # type: ignore[arg-type]
+        elif tag == "img":
+            self.imgs.append(a.get("src"))
+        elif tag == "script":
+            self.scripts.append(a)
+        elif tag == "link":
+            self.links.append(a)
+
+
+def parse(path: Path) -> _Page:
+    p = _Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def check_links(folder: Path) -> list[str]:
+    """Every relative link of every page in ``folder`` points to a file, and to an id there."""
+    problems = []
+    cache: dict[Path, _Page] = {}
+
+    def parsed_page(path: Path) -> _Page:
+        if path not in cache:
+            cache[path] = parse(path)
+        return cache[path]
+
+    for page in html_pages(folder):
+        parsed = parsed_page(page)
+        for href in parsed.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:  # a link out of the site (in a notebook's text)
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                problems.append(f"{page.name}: {href} -> missing file")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed_page(target).ids
+                # as a browser does: the fragment as written, else percent-decoded
+                if parts.fragment not in ids and unquote(parts.fragment) not in ids:
+                    problems.append(f"{page.name}: {href} -> no id {parts.fragment!r}")
+    return problems
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+# -- fixtures: executed notebooks and the two editions ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list:
+    out = tmp_path_factory.mktemp("executed")
+    return run_notebooks(resolve_notebooks(), out, jobs=2)
+
+
+@pytest.fixture(scope="module")
+def executed(runs: list) -> Path:
+    ok = [r for r in runs if r.ok]
+    if not ok:
+        pytest.fail("no notebook executed: " + "; ".join(r.summary() for r in runs),
+                    pytrace=False)
+    return ok[0].output.parent
+
+
+@pytest.fixture(scope="module")
+def site(executed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    for edition in ("instructor", "student"):
+        result = build_site(executed, out, edition)
+        assert result.pages, edition
+    return out
+
+
+def test_every_notebook_executed(runs: list) -> None:
+    failed = [r.summary() for r in runs if not r.ok]
+    assert not failed, "notebooks failed under run_notebooks: " + "; ".join(failed)
+
+
+# -- the site ----------------------------------------------------------------------------------
+
+
+def test_site_layout(site: Path, executed: Path) -> None:
+    stems = [p.stem for p in executed_notebooks(executed)]
+    assert (site / "index.html").is_file()
+    top = parse(site / "index.html")
+    assert {"instructor/index.html", "student/index.html"} <= set(top.hrefs)
+    for edition in ("instructor", "student"):
+        folder = site / edition
+        for name in ["index.html", "sources.html", "build-info.json",
+                     "fonts/CasebookCJKSans-Regular.otf", "fonts/OFL.txt"]:
+            assert (folder / name).is_file(), f"{edition}/{name} missing"
+        for stem in stems:
+            assert (folder / f"{stem}.html").is_file(), f"{edition}/{stem}.html missing"
+            assert (folder / "notebooks" / f"{stem}.ipynb").is_file()
+        index = parse(folder / "index.html")
+        for stem in stems:
+            assert f"{stem}.html" in index.hrefs, f"index.html does not link {stem}.html"
+        assert "sources.html" in index.hrefs
+
+
+def test_links_resolve(site: Path) -> None:
+    problems = check_links(site)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_images_are_embedded_and_not_empty(site: Path, executed: Path) -> None:
+    for edition in ("instructor", "student"):
+        for page in html_pages(site / edition):
+            for src in parse(page).imgs:
+                assert src, f"{edition}/{page.name}: an <img> without a src"
+                assert src.startswith("data:image/"), f"{page.name}: image not embedded: {src[:60]}"
+                head, _, data = src.partition(",")
+                raw = base64.b64decode(data)
+                assert len(raw) > 100, f"{page.name}: an empty image"
+                if head.startswith("data:image/png"):
+                    assert raw[:8] == b"\x89PNG\r\n\x1a\n", f"{page.name}: not a PNG"
+    # every figure of the executed notebooks is on its page
+    for nb_path in executed_notebooks(executed):
+        nb = nbformat.read(str(nb_path), as_version=4)
+        pngs = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                   if "image/png" in o.get("data", {}) and "text/html" not in o.get("data", {}))
+        shown = len(parse(site / "instructor" / f"{nb_path.stem}.html").imgs)
+        assert shown >= pngs, f"{nb_path.stem}: {pngs} PNG output(s), {shown} image(s) on the page"
+
+
+def test_no_network_resources(site: Path) -> None:
+    for page in html_pages(site):
+        parsed = parse(page)
+        assert not [s for s in parsed.scripts if s.get("src")], \
+            f"{page.name}: a <script src> (the page must render without loading scripts)"
+        assert not [k for k in parsed.links if re.match(r"(https?:)?//", k.get("href") or "")], \
+            f"{page.name}: a <link> to the network"
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'>]*cdn""", text, re.I), \
+            f"{page.name}: a CDN reference"
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), f"{page.name}: a CSS url() to the network"
+
+
+def test_sources_page_has_an_anchor_per_seed_and_span(site: Path) -> None:
+    corpus = load_corpus()
+    page = (site / "instructor" / "sources.html").read_bytes().decode("utf-8")
+    ids = parse(site / "instructor" / "sources.html").ids
+    for seed in corpus:
+        assert seed_anchor(seed.id) in ids, f"no anchor for seed {seed.id}"
+        for kind, locs in (("fact", seed.facts), ("claim", seed.claims), ("event", seed.events)):
+            for loc in locs:
+                named = span_anchor(seed.id, kind, loc.entry.id)
+                offsets = span_anchor(seed.id, "raw", (loc.start, loc.end))
+                assert named in ids, f"no anchor {named}"
+                assert offsets in ids, f"no anchor {offsets}"
+                # the original text right after the anchor is the quoted passage
+                at = page.index(f'id="{html.escape(named)}"')
+                after = text_of(page[at:at + 4000].split(">", 1)[1])
+                assert after.startswith(seed.raw[loc.start:loc.end][:20]), \
+                    f"{named}: the anchor is not at its quote"
+    # each seed's original and cleaned text are on the page, in full and unchanged
+    texts = re.findall(r'<pre class="seedtext"[^>]*>(.*?)</pre>', page, re.S)
+    assert len(texts) == 2 * len(corpus)
+    for seed, raw, clean_text in zip(corpus, texts[0::2], texts[1::2]):
+        assert text_of(raw) == seed.raw, f"{seed.id}: the original differs on the page"
+        assert text_of(clean_text) == seed.text, f"{seed.id}: the cleaned text differs on the page"
+
+
+def test_exhibit_source_lines_link_to_the_sources(site: Path, executed: Path) -> None:
+    corpus = load_corpus()
+    short = {s.id[:3] for s in corpus}
+    linked_lines = 0
+    for nb_path in executed_notebooks(executed):
+        page = (site / "instructor" / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+        for m in re.finditer(r"<p[^>]*>(Sources?:.*?)</p>", page, re.S):
+            line = m.group(1)
+            for sm in re.finditer(r"\bseeds?\s+(\d{3})\b", text_of(line)):
+                if sm.group(1) in short:
+                    assert f'href="sources.html#seed-{sm.group(1)}"' in line, \
+                        f"{nb_path.stem}: 'seed {sm.group(1)}' not linked in {text_of(line)[:120]!r}"
+                    linked_lines += 1
+    assert linked_lines, "no exhibit source line names a seed"
+    # the index lists every titled exhibit of the pages, with its source line linked
+    index = (site / "instructor" / "index.html").read_text(encoding="utf-8")
+    for page in (site / "instructor").glob("*_*.html"):
+        for number in re.findall(r"<h4>Exhibit ([0-9A-Za-z.]+?)\.\s", page.read_text(encoding="utf-8")):
+            assert f">Exhibit {number}</a>" in index, f"index.html does not list Exhibit {number}"
+    assert 'href="sources.html#seed-' in index
+
+
+def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None:
+    tagged_before = 0
+    for nb_path in executed_notebooks(executed):
+        original = nbformat.read(str(nb_path), as_version=4)
+        student = nbformat.read(str(site / "student" / "notebooks" / nb_path.name), as_version=4)
+        instructor = nbformat.read(str(site / "instructor" / "notebooks" / nb_path.name),
+                                   as_version=4)
+        tags = [set(c.metadata.get("tags", [])) for c in original.cells]
+        tagged_before += sum(1 for t in tags if t & (REMOVED | CLEARED))
+        for cell in student.cells:
+            t = set(cell.metadata.get("tags", []))
+            assert not t & REMOVED, f"{nb_path.stem}: a {sorted(t & REMOVED)} cell in the student edition"
+            if t & CLEARED and cell.cell_type == "code":
+                assert not cell.outputs, f"{nb_path.stem}: an exercise cell kept its outputs"
+        assert len(student.cells) == sum(1 for t in tags if not t & REMOVED)
+        assert instructor.cells == original.cells, f"{nb_path.stem}: the instructor edition changed cells"
+        page = (site / "student" / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+        for tag in REMOVED:
+            assert not re.search(f'class="[^"]*celltag_{tag}', page), \
+                f"{nb_path.stem}.html shows a {tag} cell"
+        if any(t & REMOVED for t in tags):
+            ipage = (site / "instructor" / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+            assert any(re.search(f'class="[^"]*celltag_{tag}', ipage) for tag in REMOVED), \
+                f"{nb_path.stem}: the instructor page lost its tagged cells"
+    if not tagged_before:
+        pytest.skip("no notebook has teaching-note, answer or exercise cells yet "
+                    "(test_student_edition_of_a_handmade_notebook covers the rules)")
+
+
+def test_student_notebooks_execute(site: Path, executed: Path, tmp_path: Path) -> None:
+    """The student notebooks run on their own. Only those whose code differs from the executed
+    ones (a cell was removed) are run: the others are the notebooks the fixture just ran."""
+    changed = []
+    for nb_path in executed_notebooks(executed):
+        before = nbformat.read(str(nb_path), as_version=4)
+        student = site / "student" / "notebooks" / nb_path.name
+        after = nbformat.read(str(student), as_version=4)
+        if [c.source for c in before.cells if c.cell_type == "code"] != \
+                [c.source for c in after.cells if c.cell_type == "code"]:
+            changed.append(student)
+    if not changed:
+        pytest.skip("no student notebook differs in code from the executed notebooks")
+    results = run_notebooks(changed, tmp_path / "student-run", jobs=2)
+    failed = [r.summary() for r in results if not r.ok]
+    assert not failed, "student notebooks failed: " + "; ".join(failed)
+
+
+def test_environment_is_recorded(site: Path, executed: Path) -> None:
+    corpus = load_corpus()
+    for nb_path in executed_notebooks(executed):
+        record = nbformat.read(str(nb_path), as_version=4).metadata.get("casestudy")
+        assert record, f"{nb_path.stem}: no run record in metadata.casestudy"
+        env = record["environment"]
+        for key in ("python", "pandas", "matplotlib", "papermill", "nbclient", "nbformat",
+                    "casestudy"):
+            assert env.get(key) and env[key] != "not installed", f"{nb_path.stem}: no {key} version"
+        assert record["seeds"] == corpus.checksums()
+        assert record["seeds_match_sha256sums"] is True
+    # the reference copies never carry it
+    for ref in resolve_notebooks():
+        assert "casestudy" not in nbformat.read(str(ref), as_version=4).metadata, \
+            f"{ref.name}: the reference copy carries a run record"
+    info = json.loads((site / "instructor" / "build-info.json").read_text(encoding="utf-8"))
+    assert info["site"]["seeds"] == corpus.checksums()
+    assert all(n["record"] for n in info["notebooks"])
+    index = (site / "instructor" / "index.html").read_text(encoding="utf-8")
+    footer = index[index.index('<footer class="site">'):]
+    env = provenance.environment()
+    for key in ("python", "pandas", "matplotlib", "papermill", "nbclient", "nbformat", "casestudy"):
+        assert f"<th>{key}</th><td>{env[key]}</td>" in footer, f"the footer lacks {key}"
+    for sid, digest in corpus.checksums().items():
+        assert digest in footer and sid in footer
+    assert "not recorded" not in footer
+
+
+def test_clean_drops_the_run_record() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["casestudy"] = provenance.record()
+    assert "casestudy" not in clean(nb).metadata
+
+
+def test_site_is_deterministic(executed: Path, site: Path, tmp_path: Path) -> None:
+    build_site(executed, tmp_path, "instructor")
+    first = site / "instructor"
+    for path in sorted(first.rglob("*")):
+        if path.is_file():
+            again = tmp_path / "instructor" / path.relative_to(first)
+            assert again.read_bytes() == path.read_bytes(), f"{path.relative_to(first)} differs"
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def test_build_without_executed_notebooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "x.failed.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(SiteError, match="casestudy run"):
+        build_site(empty, tmp_path / "site")
+    code = cli.main(["build", "--notebooks-dir", str(empty), "-o", str(tmp_path / "site")])
+    assert code != 0
+    assert "casestudy run" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_will_not_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nbformat.write(_handmade(), str(nbs / "01_x.ipynb"))
+    mine = tmp_path / "site" / "instructor"
+    mine.mkdir(parents=True)
+    (mine / "thesis.docx").write_text("precious", encoding="utf-8")
+    with pytest.raises(SiteError, match="not written by casestudy build"):
+        build_site(nbs, tmp_path / "site", "instructor")
+    assert (mine / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    # nor an index.html of someone else's in the output folder
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "index.html").write_text("<p>my homepage</p>", encoding="utf-8")
+    build_site(nbs, other, "student")
+    assert (other / "index.html").read_text(encoding="utf-8") == "<p>my homepage</p>"
+    assert (other / "student" / "index.html").is_file()
+    # an interrupted build (marker written first) is replaced the next time
+    (other / "student" / "index.html").unlink()
+    build_site(nbs, other, "student")
+    assert json.loads((other / "student" / "build-info.json").read_text(encoding="utf-8"))[
+        "edition"] == "student"
+
+
+# -- a handmade executed notebook: the rules in detail ---------------------------------------------
+
+_PNG = base64.b64encode(
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82").decode()
+
+
+def _handmade() -> nbformat.NotebookNode:
+    v4 = nbformat.v4
+    exhibit_html = ('<h4>Exhibit 9.1. A table exhibit</h4>\n<table><tr><td>Source: Screenshot from '
+                    'Weibo</td><td>s004-q3-2025-revenue</td></tr></table>\n'
+                    '<p style="font-size:85%">Source: seed 004 (中国企业家杂志, 2025-11-19); '
+                    'seed 999; seeds 000_88a04990141fc500, 003_bd8dcc4d91eb5557</p>')
+    cells = [
+        v4.new_markdown_cell("# The Test casebook · 9. Handmade\n\nThe first paragraph, with "
+                             "**bold** text.\n\nA second paragraph."),
+        v4.new_code_cell("show()", execution_count=1, outputs=[v4.new_output(
+            "execute_result", {"text/html": exhibit_html, "text/plain": "Exhibit"},
+            execution_count=1)]),
+        v4.new_markdown_cell("## A section about figures"),
+        v4.new_code_cell("plot()", execution_count=2, outputs=[v4.new_output(
+            "display_data", {"image/png": _PNG, "text/plain": "<Figure>"})]),
+        v4.new_code_cell("drawn()", execution_count=6, outputs=[v4.new_output(
+            "display_data", {"image/png": _PNG, "text/plain": "<Figure>"},
+            metadata={"image/png": {"alt": "Exhibit 9.3. A drawn exhibit"}})]),
+        v4.new_code_cell("print(table)", execution_count=3, outputs=[v4.new_output(
+            "stream", name="stdout", text="Exhibit 9.2. A text exhibit\nx  y\nSource: seed 002\n")]),
+        v4.new_markdown_cell("## Teaching note\n\nSecret.", metadata={"tags": ["teaching-note"]}),
+        v4.new_code_cell("answer = 42", execution_count=4, metadata={"tags": ["answer"]},
+                         outputs=[v4.new_output("stream", name="stdout", text="model answer\n")]),
+        v4.new_code_cell("try_it()", execution_count=5, metadata={"tags": ["exercise"]},
+                         outputs=[v4.new_output("stream", name="stdout", text="exercise output\n")]),
+    ]
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def test_edition_notebook_rules() -> None:
+    nb = _handmade()
+    student = edition_notebook(nb, "student")
+    kept = [c.source for c in student.cells]
+    assert "answer = 42" not in kept and not any("Teaching note" in s for s in kept)
+    ex = [c for c in student.cells if "exercise" in c.metadata.get("tags", [])]
+    assert len(ex) == 1 and ex[0].outputs == [] and ex[0].execution_count is None
+    assert len(student.cells) == len(nb.cells) - 2
+    assert edition_notebook(nb, "instructor") == nb
+    assert [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])][0].outputs, \
+        "edition_notebook changed its input"
+    with pytest.raises(SiteError):
+        edition_notebook(nb, "teacher")
+
+
+def test_handmade_notebook_pages(tmp_path: Path) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nbformat.write(_handmade(), str(nbs / "09_handmade.ipynb"))
+    inst = build_site(nbs, tmp_path / "site", "instructor")
+    stud = build_site(nbs, tmp_path / "site", "student")
+    page = (tmp_path / "site" / "instructor" / "09_handmade.html").read_text(encoding="utf-8")
+    ex = {e.anchor: e for e in inst.pages[0].exhibits}
+    assert set(ex) == {"exhibit-9-1", "figure-1", "exhibit-9-3", "exhibit-9-2"}
+    # a figure whose alt text is an exhibit title is listed under it
+    assert (ex["exhibit-9-3"].kind, ex["exhibit-9-3"].title) == ("figure", "A drawn exhibit")
+    assert 'alt="Figure drawn by: plot()"' in page  # the others get the code that drew them
+    # the exhibit's own source line (not the table cell that starts with "Source:")
+    assert ex["exhibit-9-1"].source.startswith("Source: seed 004")
+    assert 'seed <a class="seedref" href="sources.html#seed-004">004</a>' in page
+    assert "seed 999" in page and "#seed-999" not in page  # not a seed of the corpus
+    assert 'href="sources.html#seed-000">000_88a04990141fc500</a>' in page
+    assert 'href="sources.html#seed-003">003_bd8dcc4d91eb5557</a>' in page
+    assert 'Source: seed <a class="seedref" href="sources.html#seed-002">002</a>' in page  # text output
+    assert ex["exhibit-9-2"].source == "Source: seed 002"
+    assert ex["figure-1"].kind == "figure" and "A section about figures" in ex["figure-1"].title
+    assert '<td>Source: Screenshot from Weibo</td>' in page
+    assert f'href="sources.html#{span_anchor("004_e1cfa5dcaaabac6e", "fact", "s004-q3-2025-revenue")}"' in page
+    for anchor in ex:
+        assert f'id="{anchor}"' in page
+    assert inst.pages[0].title == "The Test casebook · 9. Handmade"
+    assert "The first paragraph" in inst.pages[0].abstract_html
+    assert "<strong>bold</strong>" in inst.pages[0].abstract_html
+    assert "second paragraph" not in inst.pages[0].abstract_html
+    index = (tmp_path / "site" / "instructor" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>The Test casebook</h1>" in index
+    assert "Not recorded for: 09_handmade" in index  # no run record in a handmade notebook
+    assert "model answer" in page and "Secret." in page and "exercise output" in page
+    spage = (tmp_path / "site" / "student" / "09_handmade.html").read_text(encoding="utf-8")
+    assert "model answer" not in spage and "Secret." not in spage
+    assert "exercise output" not in spage and "try_it" in spage  # code kept, output gone
+    assert stud.pages[0].cells_removed == 2 and stud.pages[0].outputs_cleared == 1
+    assert not check_links(tmp_path / "site")
+
+
+def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nbformat.write(_handmade(), str(nbs / "09_handmade.ipynb"))
+    out = tmp_path / "site"
+    assert cli.main(["build", "--edition", "student", "--notebooks-dir", str(nbs),
+                     "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "student edition: 1 notebook page(s)" in printed
+    assert (out / "student" / "09_handmade.html").is_file()
+    assert not (out / "instructor").exists()
+    assert cli.main(["build", "--notebooks-dir", str(nbs), "-o", str(out)]) == 0  # instructor
+    assert {"student/index.html", "instructor/index.html"} <= set(parse(out / "index.html").hrefs)
