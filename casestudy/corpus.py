@@ -160,8 +160,7 @@ class Corpus:
         rows = []
         for s in self._seeds:
             for ed in s.edits:
-                if ed.kind in ("line-join", "hyphenation", "whitespace", "blank-lines", "line-end",
-                               "bom"):
+                if not ed.curated:  # automatic cleaning is summarised by the exhibits
                     continue
                 rows.append({"seed_id": s.id, "kind": ed.kind, "action": "corrected",
                              "original": s.raw[ed.start:ed.end], "reading": ed.replacement,
@@ -193,7 +192,7 @@ class Corpus:
             for loc in s.flags:
                 add("flag", loc.start, loc.end, f"{loc.entry.kind}: {loc.entry.note}")
             for ed in s.edits:
-                if ed.kind in ("line-join", "whitespace", "blank-lines", "line-end", "bom"):
+                if not ed.curated and ed.kind != "hyphenation":
                     continue
                 add("correction", ed.start, ed.end, f"{ed.kind} -> {ed.replacement!r}")
             for ent in s.entities:

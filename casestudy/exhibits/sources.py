@@ -117,19 +117,32 @@ def seed_text_issues(seed: "Seed") -> Exhibit:
     from ..corpus import Corpus
 
     issues = Corpus([seed]).text_issues()
-    table = pd.DataFrame({
-        "problem": issues["kind"], "handled by": issues["action"],
-        "original": [o.replace("\n", "⏎") for o in issues["original"]],
-        "reads as": issues["reading"].replace({"": "—"}) if len(issues) else issues["reading"],
-        "note": issues["note"],
-    })
-    auto = [e for e in seed.edits if e.kind in ("line-join", "hyphenation", "whitespace",
-                                                "blank-lines", "line-end", "bom")]
+    rows: list[dict[str, object]] = []
+    for (kind, action, note), grp in issues.groupby(["kind", "action", "note"], sort=False):
+        # one row per problem: a pattern correction fixing 40 places is one row
+        examples = [_in_context(seed.raw, int(a), int(b)) for a, b in zip(grp["start"], grp["end"])]
+        readings = [r.replace("\n", "⏎") or "—" for r in grp["reading"]]
+        more = f" (and {len(grp) - 3} more)" if len(grp) > 3 else ""
+        rows.append({"problem": kind, "handled by": action, "places": len(grp),
+                     "original": " | ".join(examples[:3]) + more,
+                     "reads as": " | ".join(readings[:3]) + more if action == "corrected" else "—",
+                     "note": note})
+    table = pd.DataFrame(rows, columns=["problem", "handled by", "places", "original", "reads as",
+                                        "note"])
+    auto = [e for e in seed.edits if not e.curated]
     counts = pd.Series([e.kind for e in auto]).value_counts().sort_index()
     note = ("Automatic cleaning also made " + ", ".join(f"{n} {k}" for k, n in counts.items())
             + " edit(s)." if len(counts) else "No automatic cleaning was needed.")
     return Exhibit(f"{short_id(seed.id)}.c", f"Text problems of seed {short_id(seed.id)} and "
                    "their handling", table, cite([seed.id]), note=note)
+
+
+def _in_context(raw: str, start: int, end: int) -> str:
+    """The original span, with a few characters around it when it is too short to read alone."""
+    span = raw[start:end]
+    if len(span.strip()) < 4:
+        span = "…" + raw[max(0, start - 8):end + 8] + "…"
+    return span.replace("\n", "⏎")
 
 
 def coverage_table(corpus: "Corpus") -> Exhibit:
