@@ -25,7 +25,7 @@ from casestudy.exhibits._evidence import FactExhibit
 from casestudy.finance import FinanceError
 from casestudy.sweep import SweepError
 
-from test_exhibits_financials import _code_numbers, _fact_values, _markdown_digits, _numbers_in
+from test_exhibits_financials import _fact_values, _numbers_in
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "04_ev_scenarios.ipynb"
@@ -206,30 +206,6 @@ def test_every_exhibit_names_facts_that_exist(corpus, values):
 def test_the_exhibit_module_types_no_figure_of_the_case(corpus):
     typed = _numbers_in(REPO / "casestudy" / "exhibits" / "scenarios.py")
     assert not typed & _fact_values(corpus), sorted(typed & _fact_values(corpus))
-
-
-def test_the_notebook_types_no_figure():
-    assert NOTEBOOK.exists()
-    assert _markdown_digits(NOTEBOOK, "4") == []
-    assert _code_numbers(NOTEBOOK) == []
-
-
-def test_the_notebook_has_teaching_note_exercise_answer_and_decision():
-    import nbformat
-
-    nb = nbformat.read(str(NOTEBOOK), as_version=4)
-    tags = [t for c in nb.cells for t in c.metadata.get("tags", [])]
-    for tag in ("parameters", "teaching-note", "exercise", "answer"):
-        assert tag in tags, tag
-    assert any(c.cell_type == "markdown" and c.source.startswith(
-        "## What this evidence means for the decision") for c in nb.cells)
-    # discussion questions are visible to students (untagged), the teaching note is not
-    questions = [c for c in nb.cells if c.source.startswith("## Discussion questions")]
-    assert len(questions) == 1 and not questions[0].metadata.get("tags")
-    assert 4 <= len(re.findall(r"(?m)^\d+\. ", questions[0].source)) <= 6
-
-
-# --- CLI and errors -------------------------------------------------------------------------
 
 
 def test_sweep_subcommand(capsys):

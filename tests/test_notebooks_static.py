@@ -3,6 +3,7 @@ must be clean, complete and readable as a case study."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -89,3 +90,49 @@ def test_reads_like_a_case(path):
     long_cells = [c for c in code if len("".join(c["source"]).splitlines()) > 12
                   and "parameters" not in c["metadata"].get("tags", [])]
     assert not long_cells, "code cells should be short: move logic into casestudy/"
+
+
+# What a notebook's own text may contain in digits: years, quarters, list numbers,
+# seed and exhibit numbers, code in backticks.  Any other figure must come from the
+# package (a fact, a derivation or a parameter), not be typed into the notebook.
+_MD_ALLOWED = [r"`[^`]*`", r"\b(19|20)\d{2}\b", r"\bQ[1-4]\b", r"(?m)^\s*\d+\.\s",
+               r"\bseeds? \d{3}\b", r"\b\d+\.\d+[a-z]?\b", r"· \d\.", r"\(\d\)",
+               r"\bquestions? \d\b", r"\b[A-Za-z]+\d+[A-Za-z]*\b",
+               r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
+               r"November|December)\b"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_notebook_types_no_figure(path):
+    nb = _load(path)
+    bad = []
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            for pattern in _MD_ALLOWED:
+                src = re.sub(pattern, " ", src, flags=re.IGNORECASE)
+            bad += re.findall(r"[^\s]*\d[^\s]*", src)
+        elif "parameters" not in cell["metadata"].get("tags", []):
+            code = "\n".join(line for line in src.splitlines() if not line.startswith("%"))
+            bad += [n.value for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Constant)
+                    and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)
+                    and not (float(n.value).is_integer() and (0 <= n.value <= 12 or n.value == 100))]
+    assert bad == [], f"typed-in figures: {bad}"
+
+
+TAGS = {"00_sources": {"parameters", "teaching-note"}, "01_strategy": {"parameters", "teaching-note"},
+        "02_marketing": {"parameters", "teaching-note", "exercise", "answer"},
+        "03_financials": {"parameters", "teaching-note", "exercise", "answer"},
+        "04_ev_scenarios": {"parameters", "teaching-note", "exercise", "answer"}}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_teaching_structure(path):
+    """Teaching notes and answers are tagged (instructor edition); questions are not."""
+    nb = _load(path)
+    tags = {t for c in nb["cells"] for t in c["metadata"].get("tags", [])}
+    assert TAGS[path.stem] <= tags
+    questions = [c for c in nb["cells"] if "".join(c["source"]).startswith("## Discussion questions")]
+    assert len(questions) == 1 and not questions[0]["metadata"].get("tags")
+    assert 3 <= len(re.findall(r"(?m)^\d+\. ", "".join(questions[0]["source"]))) <= 6
+    assert "".join(nb["cells"][1]["source"]).startswith("%matplotlib inline")
