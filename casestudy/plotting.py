@@ -177,6 +177,48 @@ def use_house_style() -> None:
 
     _register_font(cjk_font_path())
     mpl.rcParams.update(cast("dict[Any, Any]", house_rc()))
+    _register_notebook_display()
+
+
+def _exhibit_text(fig: Figure, sep: str = " ") -> str | None:
+    """The exhibit's title, Source line and note, as :func:`exhibit` drew them (None if not one)."""
+    parts = getattr(fig, "_casestudy_exhibit", None)
+    return None if parts is None else sep.join(parts)
+
+
+def _register_notebook_display() -> None:
+    """In a notebook, show an exhibit figure with its title and Source line as text.
+
+    The title and Source line are drawn inside the image; without this, the
+    notebook stores only "<Figure size 900x400 with 1 Axes>" beside the PNG.  With
+    it, the PNG carries them as alt text (read by screen readers and by the HTML
+    casebook's exhibit list) and the plain-text output is the exhibit's citation,
+    which nbval then compares.  Figures not made by :func:`exhibit` are untouched.
+    """
+    import sys
+
+    ipython_mod = sys.modules.get("IPython")
+    shell = ipython_mod.get_ipython() if ipython_mod is not None else None  # type: ignore[attr-defined]
+    if shell is None or getattr(shell, "_casestudy_display", False):
+        return
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    text = shell.display_formatter.formatters["text/plain"]
+
+    def as_png(fig: Figure) -> Any:
+        png_bytes = print_figure(fig, "png", bbox_inches="tight")
+        alt = _exhibit_text(fig)
+        return png_bytes if alt is None else (png_bytes, {"alt": alt})
+
+    def as_text(fig: Figure, p: Any, cycle: bool) -> None:
+        alt = _exhibit_text(fig, "\n")
+        p.text(alt if alt is not None else repr(fig))
+
+    png.for_type(Figure, as_png)
+    text.for_type(Figure, as_text)
+    shell._casestudy_display = True
 
 
 def source_line(seed_ids: Iterable[str] | str, extra: str | None = None) -> str:
@@ -330,6 +372,8 @@ def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None 
         previous = getattr(fig, "_casestudy_footer_frac", 0.0)
         fig.subplots_adjust(bottom=min(fig.subplotpars.bottom - previous + frac, 0.9))
     fig._casestudy_footer_frac = frac  # type: ignore[attr-defined]
+    fig._casestudy_exhibit = tuple(  # type: ignore[attr-defined]
+        part for part in (title.strip(), source, note or "") if part)
     return texts
 
 

@@ -136,3 +136,16 @@ def test_teaching_structure(path):
     assert len(questions) == 1 and not questions[0]["metadata"].get("tags")
     assert 3 <= len(re.findall(r"(?m)^\d+\. ", "".join(questions[0]["source"]))) <= 6
     assert "".join(nb["cells"][1]["source"]).startswith("%matplotlib inline")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_carries_its_title_and_source_as_text(path):
+    """A figure's title and Source line are drawn in the image and also stored as text
+    (alt text and text/plain), so nbval compares them and the site can list them."""
+    for out in _outputs(_load(path)):
+        data = out.get("data", {})
+        if "image/png" in data:
+            alt = out.get("metadata", {}).get("image/png", {}).get("alt", "")
+            assert alt.startswith("Exhibit ") and "Source: seed" in alt, alt
+            text = "".join(data["text/plain"])
+            assert text.startswith("Exhibit ") and "<Figure" not in text
