@@ -378,15 +378,21 @@ def _annotate_page(stem: str, body: str, known: dict[str, str],
             end = body.find("</div>", m.end())
             alt = re.search(r'<img\b[^>]*?\balt="([^"]*)"', body[m.end():end if end > 0 else None])
             em = _EXHIBIT_TEXT.match(html.unescape(alt.group(1))) if alt else None
+            source = ""
             if em:
                 number, title = em.group(1), em.group(2).strip()
+                # casestudy.plotting stores "title Source: ... Note: ..." as alt text
+                title, _, rest = title.partition(" Source: ")
+                source = ("Source: " + rest.split(" Note: ", 1)[0]) if rest else ""
                 anchor = anchor_for("exhibit-" + number.replace(".", "-"))
             else:
                 number, title = "", f"Figure {figures}" + (f" in “{section}”" if section else "")
                 if last_code:
                     title += f" ({last_code})"
                 anchor = anchor_for(f"figure-{figures}")
-            exhibits.append(Exhibit(stem, anchor, number, title, kind="figure"))
+            exhibits.append(Exhibit(stem, anchor, number, title, source=source,
+                                    source_html=_link_seeds(html.escape(source, quote=False), known)
+                                    if source else "", kind="figure"))
             pending = None
             inserts.append((m.start(), m.start(), f'<a class="exhibit-anchor" id="{anchor}"></a>'))
         elif m.group("input"):

@@ -237,6 +237,12 @@ def test_exhibit_source_lines_link_to_the_sources(site: Path, executed: Path) ->
         for number in re.findall(r"<h4>Exhibit ([0-9A-Za-z.]+?)\.\s", page.read_text(encoding="utf-8")):
             assert f">Exhibit {number}</a>" in index, f"index.html does not list Exhibit {number}"
     assert 'href="sources.html#seed-' in index
+    # figure exhibits are listed by their title, with their (alt-text) source line linked
+    row = re.search(r"<tr><td><a href=\"01_strategy.html#exhibit-1-2\">Exhibit 1.2</a></td>(.*?)</tr>",
+                    index, re.S)
+    assert row, "index.html does not list the figure Exhibit 1.2"
+    assert "Source: " not in text_of(row.group(1)).split("01_strategy")[0]  # title cell is the title
+    assert 'href="sources.html#seed-004"' in row.group(1)
 
 
 def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None:
