@@ -40,7 +40,7 @@ NaN.
 Offsets
 -------
 Matching runs on the cleaned reading text ``seed.text``; every span is mapped
-back with ``seed.raw_span`` (see :func:`raw_span` here for one refinement) so
+back with ``seed.raw_span`` (exact where a correction left the words unchanged) so
 ``start``/``end`` in the output index the original ``seed.raw`` and ``text`` is
 ``seed.raw[start:end]``: the original wording, line breaks and hyphens included.
 """
@@ -59,7 +59,7 @@ from casestudy.text.tokenize import SUBSTRING_LANGUAGES
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Match", "concept_frequencies", "concept_matches", "find_concepts", "raw_span", "term_pattern"]
+__all__ = ["Match", "concept_frequencies", "concept_matches", "find_concepts", "term_pattern"]
 
 MATCH_COLUMNS = ["seed_id", "concept", "term", "language", "start", "end", "text"]
 FREQUENCY_COLUMNS = ["seed_id", "concept", "count", "tokens", "per_1000"]
@@ -130,25 +130,6 @@ def find_concepts(seed: Any, lexicon: Lexicon, concepts: Iterable[str] | str | N
     return found
 
 
-def raw_span(seed: Any, start: int, end: int) -> tuple[int, int]:
-    """``seed.raw_span(start, end)``, narrowed to the exact wording where that is certain.
-
-    A span of the reading text that lies inside a corrected passage maps to the
-    whole original passage of that correction (a correction that inserts a
-    paragraph break after 社群 maps 社群 to "扩大社群。第二组").  If the matched
-    words occur exactly once, verbatim, inside that original passage, the span
-    is narrowed to them; otherwise (a word de-hyphenated over a line break,
-    "inspi-\nreren") the whole passage is kept, so the span always covers it.
-    """
-    rs, re_ = seed.raw_span(start, end)
-    wording = seed.text[start:end]
-    if seed.raw[rs:re_] != wording and wording:
-        at = seed.raw.find(wording, rs, re_)
-        if at >= 0 and seed.raw.find(wording, at + 1, re_) < 0:
-            return at, at + len(wording)
-    return rs, re_
-
-
 def concept_matches(
     seeds: Any, lexicon: Lexicon | None = None, concepts: Iterable[str] | str | None = None
 ) -> pd.DataFrame:
@@ -166,7 +147,7 @@ def concept_matches(
     rows = []
     for seed in sorted(as_seeds(seeds), key=lambda s: s.id):
         for m in find_concepts(seed, lex, concepts):
-            rs, re_ = raw_span(seed, m.start, m.end)
+            rs, re_ = seed.raw_span(m.start, m.end)
             rows.append((seed.id, m.concept, m.term, m.language, rs, re_, seed.raw[rs:re_]))
     df = pd.DataFrame(rows, columns=MATCH_COLUMNS)
     return df.astype({"start": "int64", "end": "int64"})
