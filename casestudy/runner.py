@@ -39,14 +39,14 @@ class RunResult:
     output: Path | None
     seconds: float
     ok: bool
-    cell: int | None = None
+    cell: int | None = None  # the execution count of the failing cell (its "In [n]")
     error: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.ok:
             return f"{self.notebook}: done in {self.seconds:.1f} s -> {self.output}"
-        where = f"cell {self.cell}" if self.cell is not None else "before any cell ran"
+        where = f"cell In [{self.cell}]" if self.cell is not None else "before any cell ran"
         return f"{self.notebook}: FAILED at {where}: {self.error}"
 
 
@@ -212,7 +212,7 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
             say(f"[{i + 1}/{total}] done    {notebooks[i].name} in {r.seconds:.1f} s")
         else:
             say(f"[{i + 1}/{total}] FAILED  {notebooks[i].name} after {r.seconds:.1f} s: "
-                f"{'cell ' + str(r.cell) if r.cell is not None else 'before any cell'}: {r.error}")
+                f"{f'cell In [{r.cell}]' if r.cell is not None else 'before any cell'}: {r.error}")
 
     import papermill  # noqa: F401 - imported once here, inherited by the forked workers
 
