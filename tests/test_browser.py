@@ -241,7 +241,8 @@ def page(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             pg = context.pages[0] if context.pages else context.new_page()
             pg.set_default_timeout(60_000)
             pg.on("request", lambda r: outside.append(r.url)
-                  if not r.url.startswith((lab.base, "data:", "blob:", "about:")) else None)
+                  if not r.url.startswith((lab.base, "data:", "blob:", "about:", "file://"))
+                  else None)
             yield pg
         finally:
             context.close()
@@ -471,3 +472,42 @@ def test_cjk_names_render_somewhere(cjk_seen: dict[str, bool]) -> None:
     if len(cjk_seen) < len(NOTEBOOKS):
         pytest.skip("needs every notebook of this module to have run in this session")
     assert any(cjk_seen.values()), "no notebook showed 小米 or 雷軍/雷军 in its outputs in JupyterLab"
+
+
+_PAGE_JS = """() => ({
+  ids: [...document.querySelectorAll('[id]')].map(e => e.id),
+  links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+  broken: [...document.querySelectorAll('img')]
+      .filter(i => !i.complete || i.naturalWidth === 0).map(i => (i.getAttribute('src') || '').slice(0, 40)),
+  title: document.title,
+  text: document.body.innerText.slice(0, 20000),
+})"""
+
+
+def test_html_casebook_in_the_browser(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The static site opens from disk: index loads, every local link resolves (file and
+    anchor), no image is broken, and CJK text is shown."""
+    from casestudy.site import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    build_site(ROOT / "notebooks", out, "instructor")  # the stored notebooks are executed copies
+    start = (out / "instructor" / "index.html").as_uri()
+    seen: dict[str, dict[str, Any]] = {}
+    todo = [start]
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        page.goto(url)  # raises for a file that does not exist
+        info = page.evaluate(_PAGE_JS)
+        assert not info["broken"], f"{url}: broken images {info['broken']}"
+        seen[url] = info
+        todo += [link.split("#", 1)[0] for link in info["links"]
+                 if link.startswith("file://") and link.split("#", 1)[0] not in seen]
+    assert len(seen) >= 2 + len(NOTEBOOKS), f"too few pages reached from the index: {sorted(seen)}"
+    assert "Xiaomi" in seen[start]["title"] + seen[start]["text"]
+    missing = [link for info in seen.values() for link in info["links"]
+               if link.startswith("file://") and "#" in link
+               and link.split("#", 1)[1] not in seen[link.split("#", 1)[0]]["ids"]]
+    assert not missing, f"links to anchors that do not exist: {missing[:5]}"
+    assert any(CJK.search(info["text"]) for info in seen.values()), "no CJK text on the site"
