@@ -11,9 +11,12 @@ from .corpus import Corpus, load_corpus
 from .errors import (AnnotationError, CasestudyError, NotebookRunError, ParameterError,
                      SeedError)
 from .seeds import Seed
-from . import parameters, report
+from . import formulas, parameters, plotting, report
+from .display import fmt, md, show, source_line
+from .exercises import check
 
 __version__ = "0.1.0"
 
 __all__ = ["load_corpus", "Corpus", "Seed", "CasestudyError", "SeedError", "AnnotationError",
-           "ParameterError", "NotebookRunError", "__version__"]
+           "ParameterError", "NotebookRunError", "__version__", "show", "fmt", "md", "source_line",
+           "check", "formulas"]

@@ -297,4 +297,7 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
             hint = f" (the seed {other.name} differs in case)" if other is not None else ""
             raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file"
                                   f"{hint}; expected the annotation to be named after its seed")
-    return Corpus([load_seed(p) for p in files], folder)
+    corpus = Corpus([load_seed(p) for p in files], folder)
+    from .display import remember
+    remember(corpus)
+    return corpus

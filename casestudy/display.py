@@ -1,0 +1,327 @@
+"""How an exhibit appears in a notebook: a numbered title, the evidence, a Source line.
+
+One call shows a table or a figure the notebook has just computed::
+
+    used = facts.loc[["s004-q3-2025-revenue", "s004-q3-2025-revenue-growth"]]
+    cs.show(table, "Exhibit 3.1. The quarter at a glance", facts=used)
+    cs.show(fig, "Exhibit 3.2. Revenue by segment", facts=used, refs=refs_used)
+
+Why a package function and not notebook code: every exhibit needs the same
+plumbing that is not worth a student's reading: a "Source:" line built from the
+evidence actually used (seeds with their outlet and date, reference documents
+with publisher, title and date), numbers formatted the same way everywhere,
+output that is byte-stable (plain ``DataFrame.to_html``, no random ids; PNG
+without dates) so nbval can compare it, alt text for figures, and metadata the
+HTML casebook reads (``metadata["casestudy"]``: exhibit number, title, source,
+seeds, reference documents, the table as CSV).  Everything that comes from a
+seeds folder is escaped before it reaches HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import CasestudyError
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+
+__all__ = ["show", "source_line", "fmt", "md", "escape_md", "Exhibit", "FigureExhibit",
+           "DisplayError", "remember"]
+
+_TITLE = re.compile(r"^Exhibit\s+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)\.?\s+(.+)$", re.S)
+_MONEY = {"CNY", "USD", "HKD", "JPY", "EUR"}
+_last_corpus: "Corpus | None" = None
+
+
+class DisplayError(CasestudyError, ValueError):
+    """An exhibit was asked for without what it needs (a numbered title, its evidence)."""
+
+
+def remember(corpus: "Corpus") -> None:
+    """Keep ``corpus`` as the one whose seed metadata Source lines name (load_corpus calls this)."""
+    global _last_corpus
+    _last_corpus = corpus
+
+
+# -- numbers -------------------------------------------------------------------------
+
+
+def fmt(value: Any, unit: str = "", digits: int | None = None) -> str:
+    """A number as the casebook prints it: money in bn/m with its currency, % and pp
+    as written, counts with thousands separators; ``digits`` fixes the decimals."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    v = float(value)
+
+    def num(x: float) -> str:
+        d = digits if digits is not None else _decimals(x)
+        return f"{x:,.{d}f}"
+
+    if unit in _MONEY:
+        for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+            if abs(v) >= scale:
+                return f"{num(v / scale)} {word} {unit}"
+        return f"{num(v)} {unit}"
+    if unit == "%":
+        return f"{num(v)}%"
+    if unit == "pp":
+        return f"{num(v)} pp"
+    return f"{num(v)} {unit}".rstrip()
+
+
+def _decimals(x: float) -> int:
+    for d in range(0, 3):
+        if abs(round(x, d) - x) < 1e-9 * max(1.0, abs(x)):
+            return d
+    return 2 if abs(x) < 1000 else 1
+
+
+# -- citations -----------------------------------------------------------------------
+
+
+def _seed_label(seed_id: str, corpus: "Corpus | None") -> str:
+    head = seed_id.split("_", 1)[0]
+    label = f"seed {head}" if head.isdigit() else f"seed {seed_id}"
+    if corpus is None:
+        return label
+    try:
+        meta = corpus[seed_id].metadata
+    except KeyError:
+        return label
+    outlet = "" if meta.outlet.startswith("unknown") else meta.outlet
+    outlet = outlet.split(" (", 1)[0].split(":", 1)[0].strip()
+    if len(outlet) > 40:
+        outlet = outlet[:39] + "…"
+    bits = [b for b in (outlet, meta.date or "undated") if b]
+    return f"{label} ({', '.join(bits)})"
+
+
+def _seeds_of(evidence: Any, corpus: "Corpus | None") -> list[str]:
+    """Seed ids behind ``evidence``: rows with a ``seed_id`` column, or fact/event/claim ids."""
+    if evidence is None:
+        return []
+    if isinstance(evidence, pd.Series) and "seed_id" in evidence.index:
+        return [str(evidence["seed_id"])]
+    if isinstance(evidence, pd.DataFrame):
+        if "seed_id" in evidence.columns:
+            return [str(s) for s in evidence["seed_id"]]
+        raise DisplayError("evidence table has no 'seed_id' column; pass rows of corpus.facts(), "
+                           "events() or claims()")
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    seeds = []
+    for ident in evidence:
+        ident = str(ident)
+        m = re.match(r"^s(\d{3})-", ident)
+        if corpus is not None:
+            match = [s for s in corpus.ids if m and s.startswith(m.group(1) + "_")] or \
+                    [s for s in corpus.ids if s == ident]
+            if match:
+                seeds.append(match[0])
+                continue
+        if m:
+            seeds.append(m.group(1))
+        else:
+            raise DisplayError(f"cannot tell which seed {ident!r} comes from; pass its rows of "
+                               "corpus.facts()/events()/claims() instead")
+    return seeds
+
+
+def _ref_docs(refs: Any) -> list[tuple[str, str]]:
+    """(doc_id, citation) pairs of reference figures, in order of first use."""
+    if refs is None:
+        return []
+    if isinstance(refs, pd.Series):
+        refs = refs.to_frame().T
+    if not isinstance(refs, pd.DataFrame):
+        from .references import load_references
+        table = load_references().set_index("ref_id", drop=False)
+        ids = [refs] if isinstance(refs, str) else list(refs)
+        missing = [r for r in ids if r not in table.index]
+        if missing:
+            raise DisplayError(f"unknown reference figure(s) {missing}; see references/*.toml")
+        refs = table.loc[ids]
+    need = {"doc_id", "publisher", "document", "published"}
+    if not need <= set(refs.columns):
+        raise DisplayError(f"reference rows need the columns {sorted(need)} of load_references()")
+    out: dict[str, str] = {}
+    for _, r in refs.iterrows():
+        out.setdefault(str(r["doc_id"]), f"{r['publisher']}, {r['document']}, {r['published']}")
+    return list(out.items())
+
+
+def source_line(facts: Any = None, *, seeds: Iterable[str] = (), refs: Any = None,
+                derived: str = "", corpus: "Corpus | None" = None) -> str:
+    """The one "Source: ..." builder: the seeds behind ``facts`` (rows of the corpus
+    tables or their ids) and ``seeds``, then each reference document of ``refs``
+    ("publisher, title, date"), then how the figures were ``derived``."""
+    corpus = corpus if corpus is not None else _last_corpus
+    ids = list(dict.fromkeys(_seeds_of(facts, corpus) + [str(s) for s in seeds]))
+    docs = _ref_docs(refs)
+    if not ids and not docs:
+        raise DisplayError("an exhibit must cite its evidence: pass facts=, seeds= or refs=")
+    parts = [_seed_label(s, corpus) for s in sorted(ids)] + [cite for _, cite in docs]
+    line = "Source: " + "; ".join(parts) + "."
+    if derived.strip():
+        line += " Derived: " + " ".join(derived.split()).rstrip(".") + "."
+    return line
+
+
+# -- exhibits ------------------------------------------------------------------------
+
+
+def _split_title(title: str) -> tuple[str, str]:
+    m = _TITLE.match(title.strip())
+    if not m:
+        raise DisplayError(f"exhibit title {title!r}: expected 'Exhibit <number>. <title>', "
+                           "e.g. 'Exhibit 3.1. The quarter at a glance'")
+    return m.group(1), " ".join(m.group(2).split())
+
+
+@dataclass
+class Exhibit:
+    """A numbered table exhibit; renders as plain HTML and text (byte-stable)."""
+
+    number: str
+    title: str
+    table: pd.DataFrame
+    source: str
+    note: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def _body_text(self) -> str:
+        with pd.option_context("display.max_colwidth", 80, "display.width", 160,
+                               "display.max_columns", None, "display.max_rows", 500):
+            return self.table.to_string(index=False, na_rep="—")
+
+    def __repr__(self) -> str:
+        note = f"\n{self.note}" if self.note else ""
+        return f"Exhibit {self.number}. {self.title}\n{self._body_text()}\n{self.source}{note}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        table = self.table.to_html(index=False, escape=True, border=0, na_rep="—")
+        note = (f'<p class="note" style="font-size:85%"><em>{html.escape(self.note)}</em></p>'
+                if self.note else "")
+        body = (f"<h4>Exhibit {html.escape(self.number)}. {html.escape(self.title)}</h4>\n{table}\n"
+                f'<p class="source" style="font-size:85%">{html.escape(self.source)}</p>{note}')
+        return {"text/html": body, "text/plain": repr(self)}, {"casestudy": self.meta}
+
+
+@dataclass
+class FigureExhibit:
+    """A numbered figure exhibit: PNG with its title and Source line drawn in, and as text."""
+
+    number: str
+    title: str
+    png: bytes
+    source: str
+    note: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def alt(self) -> str:
+        return " ".join(p for p in (f"Exhibit {self.number}. {self.title}.", self.source, self.note) if p)
+
+    def __repr__(self) -> str:
+        return "\n".join(p for p in (f"Exhibit {self.number}. {self.title}", self.source, self.note) if p)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return ({"image/png": self.png, "text/plain": repr(self)},
+                {"image/png": {"alt": self.alt}, "casestudy": self.meta})
+
+
+def _formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """Floats shown with the casebook's decimals (a float column of whole numbers as integers)."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = [fmt(v) for v in out[col]]
+    return out
+
+
+def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] = (), refs: Any = None,
+         derived: str = "", note: str = "", corpus: "Corpus | None" = None
+         ) -> Exhibit | FigureExhibit:
+    """Show ``obj`` (a DataFrame, a matplotlib Figure or Axes) as a numbered exhibit.
+
+    ``title`` is "Exhibit N. Title"; ``facts`` (rows of ``corpus.facts()``, ``events()``
+    or ``claims()``, or their ids), ``seeds`` and ``refs`` (rows of
+    ``load_references()`` or their ids) are the evidence the Source line cites;
+    ``derived`` says how figures were computed from them; ``note`` is a caveat.
+    A figure is closed after it is rendered, so it is shown once.
+    """
+    number, text = _split_title(title)
+    source = source_line(facts, seeds=seeds, refs=refs, derived=derived, corpus=corpus)
+    meta: dict[str, Any] = {
+        "exhibit": number, "title": text, "source": source,
+        "seeds": sorted(dict.fromkeys(_seeds_of(facts, corpus or _last_corpus) + list(seeds))),
+        "refs": [{"doc_id": d, "cite": c} for d, c in _ref_docs(refs)],
+    }
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame()
+    if isinstance(obj, pd.DataFrame):
+        table = obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj
+        meta["csv"] = table.to_csv(index=False, lineterminator="\n")
+        return Exhibit(number, text, _formatted(table), source, note, meta)
+    return _figure_exhibit(obj, number, text, source, note, meta)
+
+
+def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
+                    meta: dict[str, Any]) -> FigureExhibit:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+
+    if isinstance(obj, Axes):
+        fig = obj.figure
+    elif isinstance(obj, Figure):
+        fig = obj
+    else:
+        raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
+    plotting.exhibit(fig, f"Exhibit {number}. {text}", source, note or None)
+    png = plotting.figure_bytes(fig, "png")
+    plt.close(fig)
+    return FigureExhibit(number, text, png, source, note, meta)
+
+
+# -- prose computed from data -----------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|$])")
+
+
+def escape_md(text: Any) -> str:
+    """``text`` safe to put into Markdown: no markup, no HTML, no LaTeX from a seeds folder."""
+    text = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+@dataclass
+class Markdown:
+    """Markdown prose computed in a notebook (shown as Markdown, compared as text)."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def md(template: str, /, **values: Any) -> Markdown:
+    """Markdown from ``template`` with ``{name}`` fields filled from ``values``; each
+    value is escaped (numbers go through :func:`fmt` if they are floats)."""
+    safe: Mapping[str, str] = {k: escape_md(fmt(v) if isinstance(v, float) else v)
+                               for k, v in values.items()}
+    return Markdown(template.format(**safe))
