@@ -3,7 +3,7 @@
 A student writes an answer into a variable and runs ``cs.check("03-q1", q1)``; the
 check says *right*, *not yet* (no answer given: the variable still holds ``...``) or
 *wrong* with a hint, and never prints the expected answer.  The expected answers are
-not typed into the notebooks: each is an expression in ``casestudy/data/exercises.toml``
+not typed into the notebooks: each is an expression in ``casestudy/data/exercises/<notebook>.toml``
 over the corpus's facts (``fact("s004-...")``), the reference figures (``ref("...")``)
 and the values the notebook passes (its parameters, say).  Model answers live in cells
 tagged ``answer``, which only the instructor edition keeps.
@@ -28,7 +28,7 @@ from .errors import CasestudyError
 
 __all__ = ["check", "Result", "ExerciseError", "load_exercises"]
 
-_DATA = Path(__file__).resolve().parent / "data" / "exercises.toml"
+_DATA = Path(__file__).resolve().parent / "data" / "exercises"
 _FIELDS = {"notebook", "prompt", "kind", "expected", "rel_tol", "abs_tol", "hint_low",
            "hint_high", "hint_wrong", "hint_type"}
 _KINDS = {"number", "set", "text"}
@@ -59,14 +59,23 @@ class Result:
 
 
 @functools.cache
-def load_exercises(path: Path = _DATA) -> dict[str, dict[str, Any]]:
-    """The exercises by id, validated (unknown fields or kinds raise :class:`ExerciseError`)."""
+def load_exercises(folder: Path = _DATA) -> dict[str, dict[str, Any]]:
+    """The exercises of every ``*.toml`` in ``folder`` by id, validated (unknown fields or
+    kinds, duplicate ids raise :class:`ExerciseError`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        _load_file(path, out)
+    return out
+
+
+def _load_file(path: Path, out: dict[str, dict[str, Any]]) -> None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ExerciseError(f"{path}: cannot read the exercises file: {exc}") from None
-    out: dict[str, dict[str, Any]] = {}
     for qid, ex in data.items():
+        if qid in out:
+            raise ExerciseError(f"{path}: [{qid}] is defined twice")
         if not isinstance(ex, dict):
             raise ExerciseError(f"{path}: [{qid}] must be a table")
         unknown = set(ex) - _FIELDS
@@ -79,7 +88,6 @@ def load_exercises(path: Path = _DATA) -> dict[str, dict[str, Any]]:
         if not isinstance(ex.get("expected"), str):
             raise ExerciseError(f"{path}: [{qid}] needs expected = \"<expression>\"")
         out[qid] = ex
-    return out
 
 
 def _namespace(context: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +120,7 @@ def _is_blank(answer: Any) -> bool:
 
 
 def check(exercise: str, answer: Any, /, **context: Any) -> Result:
-    """Check ``answer`` to ``exercise`` (an id of ``data/exercises.toml``); ``context``
+    """Check ``answer`` to ``exercise`` (an id in ``data/exercises/``); ``context``
     holds values the expected answer depends on (the notebook's parameters, say)."""
     exercises = load_exercises()
     if exercise not in exercises:
