@@ -199,7 +199,7 @@ class Exhibit:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def _body_text(self) -> str:
-        with pd.option_context("display.max_colwidth", 80, "display.width", 160,
+        with pd.option_context("display.max_colwidth", 60, "display.width", 160,
                                "display.max_columns", None, "display.max_rows", 500):
             return self.table.to_string(index=False, na_rep="—")
 

@@ -65,7 +65,8 @@ class Param:
         return "; ".join(parts)
 
     def check(self, value: Any, notebook: str) -> Any:
-        """``value`` if allowed (ints accepted as floats), else :class:`ParameterError`."""
+        """``value`` if allowed (ints accepted as floats, integral floats as ints), else
+        :class:`ParameterError`."""
         def fail(why: str) -> ParameterError:
             return ParameterError(
                 f"{notebook}: parameter {self.name!r} = {value!r} {why}; allowed: {self.allowed()}"
@@ -81,6 +82,10 @@ class Param:
             if not math.isfinite(value):
                 raise fail("is not a finite number")
         elif self.type is int:
+            # an integral float is the integer (1e3 is 1000: ``casestudy params`` prints
+            # large limits that way); 2015.5 is not
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise fail(f"is a {type(value).__name__}, not an integer")
         elif self.type is bool:
@@ -120,30 +125,11 @@ _LANGUAGES = Param("languages", list, None, "Only the seeds whose primary langua
 
 def _financial_params() -> tuple[Param, ...]:
     return (
-        Param("currency", str, "CNY", "Currency in which money is shown.", choices=CURRENCIES,
-              source="CNY: the currency in which Xiaomi reports (seed 004)"),
-        Param("scale", str, "billions", "Scale in which money is shown.",
-              choices=("units", "millions", "billions"), source="billions: the sources' own scale"),
-        Param("cny_per_usd", float, 7.1, "Exchange rate: yuan per US dollar.", unit="CNY/USD",
-              minimum=0.1, maximum=100.0,
-              source="assumption, not in the sources: approximate market rate of Nov 2025 "
-                     "(round figure); set the rate of your reference date"),
-        Param("cny_per_hkd", float, 0.91, "Exchange rate: yuan per Hong Kong dollar.",
-              unit="CNY/HKD", minimum=0.01, maximum=10.0,
-              source="derived assumption: cny_per_usd / 7.8, the Hong Kong dollar's peg to the "
-                     "US dollar (outside the sources)"),
-        Param("cny_per_eur", float, 8.2, "Exchange rate: yuan per euro.", unit="CNY/EUR",
-              minimum=0.1, maximum=100.0,
-              source="assumption, not in the sources: approximate market rate of Nov 2025 "
-                     "(round figure)"),
-        Param("jpy_per_cny", float, None, "Exchange rate: yen per yuan.", unit="JPY/CNY",
-              minimum=0.1, maximum=1000.0, nullable=True,
-              source="None = the rate implied by seed 000's own conversion "
-                     "(2000億元 ≈ 4.2兆円, i.e. 21 JPY per CNY)"),
-        Param("tolerance_pct", float, 5.0, "How close a computed value must be to a figure the text "
-              "gives as 'about' (約, nearly, doubled) for a claim check to say it holds.", unit="%",
-              minimum=0.0, maximum=50.0,
-              source="editorial choice: 'about' read as within 5% of the figure (relative)"),
+        Param("car_price", float, 260_000.0, "Average net price per car used to estimate the car "
+              "business's revenue (deliveries x price) and its gross profit per car; the source "
+              "gives the price only as 'around'.", unit="CNY per vehicle", minimum=50_000.0,
+              maximum=1_000_000.0,
+              source="fact s004-q3-2025-ev-average-price: 'around 260,000 yuan' (seed 004, Q3 2025)"),
     )
 
 
@@ -166,7 +152,7 @@ def _scenario_params() -> tuple[Param, ...]:
 
 
 SPECS: dict[str, Any] = {
-    "00_sources": (
+    "05_sources": (
         _SEEDS_DIR, _LANGUAGES,
         Param("opening_chars", int, 160, "How much of each original to show as its opening.",
               unit="characters", minimum=20, maximum=2000, source="editorial choice"),

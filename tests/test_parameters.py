@@ -32,7 +32,7 @@ NULLABLE_INT = Param("as_of", int, None, "a year", minimum=2004, maximum=2030, n
 @pytest.mark.parametrize(
     ("param", "value", "expected"),
     [
-        (INT, 2015, 2015), (INT, 2000, 2000), (INT, 2030, 2030),
+        (INT, 2015, 2015), (INT, 2000, 2000), (INT, 2030, 2030), (INT, 2015.0, 2015),
         (FLOAT, 7, 7.0), (FLOAT, 7.25, 7.25), (FLOAT, 0.1, 0.1),
         (STR, "original", "original"),
         (BOOL, True, True), (BOOL, False, False),
@@ -50,7 +50,8 @@ def test_check_accepts(param: Param, value: Any, expected: Any) -> None:
     ("param", "value", "why"),
     [
         (INT, "2015", "is a str, not an integer"),
-        (INT, 2015.0, "is a float, not an integer"),
+        (INT, 2015.5, "is a float, not an integer"),
+        (INT, math.inf, "is a float, not an integer"),
         (INT, True, "is a bool, not an integer"),
         (INT, 1999, "below the minimum"),
         (INT, 2031, "above the maximum"),
@@ -133,15 +134,15 @@ def test_check_values_suggests_a_close_name() -> None:
 
 def test_check_values_unknown_name_without_a_close_one() -> None:
     with pytest.raises(ParameterError) as info:
-        check_values("00_sources", {"zzzzzz": 1})
+        check_values("05_sources", {"zzzzzz": 1})
     assert "did you mean" not in str(info.value)
     assert "seeds_dir, languages, opening_chars" in str(info.value)
 
 
 def test_spec_for_unknown_notebook() -> None:
-    with pytest.raises(ParameterError, match="declared notebooks: 00_sources"):
+    with pytest.raises(ParameterError, match="declared notebooks: 05_sources"):
         spec_for("99_nothing")
-    assert spec_for("notebooks/00_sources.ipynb") == spec_for("00_sources")
+    assert spec_for("notebooks/05_sources.ipynb") == spec_for("05_sources")
 
 
 # -- validate -------------------------------------------------------------------------------
