@@ -40,3 +40,37 @@ class ParameterError(CasestudyError):
 
 class NotebookRunError(CasestudyError):
     """Running one or more notebooks failed."""
+
+
+class ReferenceDataError(CasestudyError):
+    """A reference-figure file (``references/*.toml``) breaks the format in docs/references.md.
+
+    Named ``ReferenceDataError`` so that it does not shadow Python's built-in
+    ``ReferenceError``.
+    """
+
+    def __init__(self, path: Path | str, where: str, problem: str) -> None:
+        self.path = Path(path)
+        self.where = where
+        self.problem = problem
+        loc = f" [{where}]" if where else ""
+        super().__init__(f"{self.path}{loc}: {problem}")
+
+
+class RunInterrupted(NotebookRunError):
+    """``casestudy run`` was stopped by SIGINT or SIGTERM: the workers and their kernels
+    were stopped and the temporary files removed.  ``finished`` holds the results of
+    the notebooks that ended before the signal; ``unfinished`` the names of the others
+    (``running`` were stopped, ``queued`` never started)."""
+
+    def __init__(self, signum: int, finished: list, running: list[str], queued: list[str]) -> None:
+        import signal
+
+        self.signum = signum
+        self.signal_name = signal.Signals(signum).name
+        self.exit_code = 128 + signum  # 130 for SIGINT, 143 for SIGTERM, as a shell reports it
+        self.finished = finished
+        self.running = running
+        self.queued = queued
+        super().__init__(f"interrupted by {self.signal_name}: {len(finished)} notebook(s) finished, "
+                         f"{len(running)} stopped while running, {len(queued)} not started")
