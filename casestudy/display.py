@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -165,7 +166,8 @@ def source_line(facts: Any = None, *, seeds: Iterable[str] = (), refs: Any = Non
     tables or their ids) and ``seeds``, then each reference document of ``refs``
     ("publisher, title, date"), then how the figures were ``derived``."""
     corpus = corpus if corpus is not None else _last_corpus
-    ids = list(dict.fromkeys(_seeds_of(facts, corpus) + [str(s) for s in seeds]))
+    named = [Path(str(s)).name.removesuffix(".txt").removesuffix(".toml") for s in seeds]
+    ids = list(dict.fromkeys(_seeds_of(facts, corpus) + named))
     docs = _ref_docs(refs)
     if not ids and not docs:
         raise DisplayError("an exhibit must cite its evidence: pass facts=, seeds= or refs=")

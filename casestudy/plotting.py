@@ -15,12 +15,11 @@ What it offers
     * :func:`use_house_style` - one look for every exhibit (size, colours, fonts) and
       deterministic output (fixed SVG hash salt).
     * :func:`exhibit` - the house title plus a "Source: ..." line (and an optional
-      note) under the figure, so every exhibit cites the seeds it draws on.
-    * :func:`source_line` - builds that "Source: ..." text from seed ids.
+      note) under the figure (``cs.show`` calls it with the Source line it builds).
     * :func:`missing_glyphs` - characters no house font can draw, to warn before a
       user's own seed text is drawn as boxes.
-    * :func:`figure_bytes` / :func:`save_figure` - render without dates in the file
-      metadata, so the same figure gives byte-identical PNG, SVG, PDF and PS files.
+    * :func:`figure_bytes` - render without dates in the file metadata, so the same
+      figure gives byte-identical PNG, SVG, PDF and PS files.
 
 matplotlib itself is imported only when a function here is first called.
 """
@@ -32,7 +31,6 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CJK_FAMILY", "COLOURS", "FONT_DIR", "FONT_FAMILIES", "LATIN_FAMILY",
     "cjk_font_path", "exhibit", "figure_bytes", "house_rc", "missing_glyphs",
-    "save_figure", "source_line", "use_house_style",
+    "use_house_style",
 ]
 
 #: Family name of the bundled CJK subset (name ID 1 of the font file).
@@ -73,7 +71,6 @@ _FOOTER_SIZE = 8.0  # points
 _FOOTER_COLOUR = "#555555"
 _FOOTER_LABELS = ("casestudy-exhibit-source", "casestudy-exhibit-note")
 _FOOTER_PAD = 0.06  # inches between the figure's bottom edge / the axes and the footer
-_SEED_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")
 
 
 def cjk_font_path() -> Path:
@@ -177,77 +174,6 @@ def use_house_style() -> None:
 
     _register_font(cjk_font_path())
     mpl.rcParams.update(cast("dict[Any, Any]", house_rc()))
-    _register_notebook_display()
-
-
-def _exhibit_text(fig: Figure, sep: str = " ") -> str | None:
-    """The exhibit's title, Source line and note, as :func:`exhibit` drew them (None if not one)."""
-    parts = getattr(fig, "_casestudy_exhibit", None)
-    return None if parts is None else sep.join(parts)
-
-
-def _register_notebook_display() -> None:
-    """In a notebook, show an exhibit figure with its title and Source line as text.
-
-    The title and Source line are drawn inside the image; without this, the
-    notebook stores only "<Figure size 900x400 with 1 Axes>" beside the PNG.  With
-    it, the PNG carries them as alt text (read by screen readers and by the HTML
-    casebook's exhibit list) and the plain-text output is the exhibit's citation,
-    which nbval then compares.  Figures not made by :func:`exhibit` are untouched.
-    """
-    import sys
-
-    ipython_mod = sys.modules.get("IPython")
-    shell = ipython_mod.get_ipython() if ipython_mod is not None else None  # type: ignore[attr-defined]
-    if shell is None or getattr(shell, "_casestudy_display", False):
-        return
-    from IPython.core.pylabtools import print_figure
-    from matplotlib.figure import Figure
-
-    png = shell.display_formatter.formatters["image/png"]
-    text = shell.display_formatter.formatters["text/plain"]
-
-    def as_png(fig: Figure) -> Any:
-        png_bytes = print_figure(fig, "png", bbox_inches="tight")
-        alt = _exhibit_text(fig)
-        return png_bytes if alt is None else (png_bytes, {"alt": alt})
-
-    def as_text(fig: Figure, p: Any, cycle: bool) -> None:
-        alt = _exhibit_text(fig, "\n")
-        p.text(alt if alt is not None else repr(fig))
-
-    png.for_type(Figure, as_png)
-    text.for_type(Figure, as_text)
-    shell._casestudy_display = True
-
-
-def source_line(seed_ids: Iterable[str] | str, extra: str | None = None) -> str:
-    """The "Source: ..." text citing *seed_ids*, e.g. ``Source: seed 004_e1cfa5dcaaabac6e``.
-
-    *seed_ids* are seed ids as in ``Corpus.ids`` (a file name or path such as
-    ``seeds/004_e1cfa5dcaaabac6e.txt`` is accepted and reduced to its id); order is
-    kept, repeats dropped.  *extra* is appended after a semicolon, for what is derived
-    rather than read from a seed (``extra="derived: implied prior = current / (1 +
-    growth)"``).  Raises ValueError for no seeds or a malformed id: every exhibit must
-    cite at least one seed.
-    """
-    if isinstance(seed_ids, str):
-        seed_ids = [seed_ids]
-    ids: list[str] = []
-    for raw in seed_ids:
-        name = Path(str(raw).strip()).name
-        for suffix in (".txt", ".toml"):
-            name = name.removesuffix(suffix)
-        if not _SEED_ID.match(name):
-            raise ValueError(f"not a seed id: {raw!r} (expected e.g. '004_e1cfa5dcaaabac6e')")
-        if name not in ids:
-            ids.append(name)
-    if not ids:
-        raise ValueError("source_line needs at least one seed id: every exhibit cites its seeds")
-    text = ("Source: seed " if len(ids) == 1 else "Source: seeds ") + ", ".join(ids)
-    if extra is not None and extra.strip():
-        text += "; " + " ".join(extra.split())
-    return text
 
 
 def _figure_and_axes(ax_or_fig: Axes | Figure) -> tuple[Figure, Axes | None]:
@@ -311,7 +237,7 @@ def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None 
 
     * *title* goes top left: as the axes title for an Axes, as the figure's
       ``suptitle`` for a Figure (for multi-panel exhibits).
-    * *source* (best built with :func:`source_line`) is written under the figure in
+    * *source* (best built with ``casestudy.display.source_line``) is written under the figure in
       small grey type, prefixed with "Source: " if it lacks it; *note* (e.g. a caveat
       or definition) goes on a line below, prefixed with "Note: ".  Long lines wrap.
     * Room for these lines is reserved at the bottom of the figure (constrained or
@@ -326,7 +252,7 @@ def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None 
     if not title or not title.strip():
         raise ValueError("exhibit needs a title")
     if not source or not source.strip():
-        raise ValueError("exhibit needs a source line: every exhibit cites its seeds (see source_line)")
+        raise ValueError("exhibit needs a source line: every exhibit cites its seeds (see casestudy.display.source_line)")
     fig, ax = _figure_and_axes(ax_or_fig)
 
     source = " ".join(source.split())
@@ -372,8 +298,6 @@ def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None 
         previous = getattr(fig, "_casestudy_footer_frac", 0.0)
         fig.subplots_adjust(bottom=min(fig.subplotpars.bottom - previous + frac, 0.9))
     fig._casestudy_footer_frac = frac  # type: ignore[attr-defined]
-    fig._casestudy_exhibit = tuple(  # type: ignore[attr-defined]
-        part for part in (title.strip(), source, note or "") if part)
     return texts
 
 
@@ -428,15 +352,3 @@ def figure_bytes(fig: Figure, fmt: str = "png", **savefig_kwargs: Any) -> bytes:
     if fmt in ("ps", "eps"):
         data = re.sub(rb"^%%CreationDate:[^\n]*\n", b"", data, count=1, flags=re.MULTILINE)
     return data
-
-
-def save_figure(fig: Figure, path: str | os.PathLike[str], fmt: str | None = None,
-                **savefig_kwargs: Any) -> Path:
-    """Write *fig* to *path* via :func:`figure_bytes` (date-free, byte-reproducible).
-
-    The format is *fmt* or else the file suffix.  Returns the path written.
-    """
-    path = Path(path)
-    fmt = fmt or path.suffix.lstrip(".") or "png"
-    path.write_bytes(figure_bytes(fig, fmt, **savefig_kwargs))
-    return path
