@@ -1,8 +1,10 @@
-"""Parameter sweeps of the 2026 car-business scenario model, in-process and vectorised.
+"""Parameter sweeps of the scenario models (home 2026, Europe 2027), in-process and vectorised.
 
 What
 ----
-Evaluates :mod:`casestudy.scenarios` over many scenarios at once and returns
+Evaluates a model of :mod:`casestudy.scenarios` (``model="home"``: the 2026 car business in
+China) or :mod:`casestudy.europe` (``model="europe"``: a car made in China sold in Germany)
+over many scenarios at once and returns
 one DataFrame: the parameters (every declared parameter, given or default)
 beside the outputs, one row per scenario (row ``i`` is scenario ``i``).
 
@@ -41,16 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CasestudyError
-from .scenarios import (
-    OUTPUT_NAMES,
-    PARAMETER_NAMES,
-    PARAMETERS,
-    ScenarioError,
-    evaluate,
-    get_parameter,
-    parameters_frame,
-    validate,
-)
+from .scenarios import Model, ScenarioError, evaluate, get_model, parameters_frame
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
@@ -83,46 +76,51 @@ class SweepError(CasestudyError, ValueError):
 # --------------------------------------------------------------------------
 
 
-def evaluate_table(columns: Mapping[str, np.ndarray], n: int) -> pd.DataFrame:
+def evaluate_table(columns: Mapping[str, np.ndarray], n: int, model: str | Model = "home") -> pd.DataFrame:
     """Evaluate ``n`` scenarios given as equal-length parameter columns; others take defaults."""
+    m = get_model(model)
     for name, col in columns.items():
-        get_parameter(name)
+        m.parameter(name)
         if np.shape(col) != (n,):
             raise SweepError(f"column {name!r} has shape {np.shape(col)}; expected ({n},)")
     data: dict[str, np.ndarray] = {}
-    for p in PARAMETERS:
+    for p in m.parameters:
         if p.name in columns:
-            data[p.name] = np.asarray(columns[p.name])
+            data[p.name] = np.asarray(columns[p.name], dtype=np.float64)
         else:
-            data[p.name] = np.full(n, p.default, dtype=bool if p.kind == "bool" else np.float64)
+            data[p.name] = np.full(n, p.default, dtype=np.float64)
     if n:
-        out = evaluate(data)
-        for k in OUTPUT_NAMES:
+        out = evaluate(data, m)
+        for k in m.outputs:
             data[k] = np.ascontiguousarray(out[k])
     else:
-        for k in OUTPUT_NAMES:
+        for k in m.outputs:
             data[k] = np.empty(0)
     return pd.DataFrame(data)
 
 
-def _base_columns(base: Mapping[str, Any] | None, n: int, skip: Sequence[str]) -> dict[str, np.ndarray]:
+def _base_columns(base: Mapping[str, Any] | None, n: int, skip: Sequence[str],
+                  model: str | Model = "home") -> dict[str, np.ndarray]:
+    m = get_model(model)
     cols: dict[str, np.ndarray] = {}
     for name, value in (base or {}).items():
         if name in skip:
             raise SweepError(f"parameter {name!r} is both swept and fixed; give it in one place only")
-        arr = validate(name, value)
+        arr = m.parameter(name).check(value)
         if arr.ndim != 0:
             raise SweepError(f"fixed parameter {name!r}: got an array; expected one value")
-        cols[name] = np.full(n, arr.item(), dtype=arr.dtype if arr.dtype == bool else np.float64)
+        cols[name] = np.full(n, arr.item(), dtype=np.float64)
     return cols
 
 
-def full_grid(values: Mapping[str, Sequence[Any]], base: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def full_grid(values: Mapping[str, Sequence[Any]], base: Mapping[str, Any] | None = None,
+              model: str | Model = "home") -> pd.DataFrame:
     """Every combination of the given parameter values (others at ``base`` or default).
 
-    ``full_grid({"absorbed_share": [0, 0.5, 1], "price_change_pct": [-10, 0]})``
+    ``full_grid({"absorbed_share": [0, 0.5, 1], "price": [240_000, 260_000]})``
     has 6 rows; the first parameter varies slowest.
     """
+    m = get_model(model)
     if not values:
         raise SweepError("full_grid: no parameter values given; expected e.g. {'absorbed_share': [0, 1]}")
     axes: list[np.ndarray] = []
@@ -130,7 +128,7 @@ def full_grid(values: Mapping[str, Sequence[Any]], base: Mapping[str, Any] | Non
         seq = list(vals) if not isinstance(vals, (str, bytes)) else [vals]
         if not seq:
             raise SweepError(f"grid parameter {name!r}: no values given")
-        arr = validate(name, seq)
+        arr = m.parameter(name).check(seq)
         if arr.ndim != 1:
             raise SweepError(f"grid parameter {name!r}: expected a flat list of values")
         axes.append(arr)
@@ -139,20 +137,20 @@ def full_grid(values: Mapping[str, Sequence[Any]], base: Mapping[str, Any] | Non
         raise SweepError(f"the grid has {n:,} scenarios; at most {MAX_GRID_ROWS:,} are allowed (use --sample)")
     idx = np.meshgrid(*(np.arange(a.size) for a in axes), indexing="ij")
     cols = {name: axes[i][idx[i].ravel()] for i, name in enumerate(values)}
-    cols.update(_base_columns(base, n, list(values)))
-    return evaluate_table(cols, n)
+    cols.update(_base_columns(base, n, list(values), m))
+    return evaluate_table(cols, n, m)
 
 
 def random_sample(n: int, seed: int, ranges: Mapping[str, tuple[Any, Any]] | None = None,
-                  base: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                  base: Mapping[str, Any] | None = None, model: str | Model = "home") -> pd.DataFrame:
     """``n`` scenarios drawn uniformly with ``numpy.random.default_rng(seed)``.
 
     Each parameter with a declared ``sample_range`` (or a range in
     ``ranges``, which adds to and overrides them) is drawn uniformly from
-    ``[low, high)``; a bool parameter given the range ``(False, True)`` is a
-    fair coin. Parameters are drawn in declaration order, so the table depends
-    only on ``n``, ``seed`` and the ranges. Others are at ``base`` or default.
+    ``[low, high)``. Parameters are drawn in declaration order, so the table
+    depends only on ``n``, ``seed`` and the ranges. Others are at ``base`` or default.
     """
+    m = get_model(model)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise SweepError(f"sample size n = {n!r}; expected a positive integer")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -160,10 +158,10 @@ def random_sample(n: int, seed: int, ranges: Mapping[str, tuple[Any, Any]] | Non
     if n > MAX_GRID_ROWS:
         raise SweepError(f"sample size {n:,} is above the limit of {MAX_GRID_ROWS:,}")
     chosen: dict[str, tuple[Any, Any]] = {
-        p.name: p.sample_range for p in PARAMETERS if p.sample_range is not None
+        p.name: p.sample_range for p in m.parameters if p.sample_range is not None
     }
     for name, rng_ in (ranges or {}).items():
-        get_parameter(name)
+        m.parameter(name)
         if not isinstance(rng_, (tuple, list)) or len(rng_) != 2:
             raise SweepError(f"range for {name!r} is {rng_!r}; expected a (low, high) pair")
         chosen[name] = tuple(rng_)  # type: ignore[assignment]
@@ -174,59 +172,43 @@ def random_sample(n: int, seed: int, ranges: Mapping[str, tuple[Any, Any]] | Non
             raise SweepError(f"parameter {name!r} has both a sample range and a fixed value")
     gen = np.random.default_rng(int(seed))
     cols: dict[str, np.ndarray] = {}
-    for p in PARAMETERS:
+    for p in m.parameters:
         if p.name not in chosen:
             continue
         lo, hi = chosen[p.name]
-        if p.kind == "bool":
-            if not (lo is False and hi is True):
-                raise SweepError(f"range for bool parameter {p.name!r}: expected (False, True)")
-            cols[p.name] = gen.random(n) < 0.5
-            continue
-        validate(p.name, [lo, hi])
+        p.check([lo, hi])
         lo_f, hi_f = float(lo), float(hi)
         if not lo_f <= hi_f or math.isinf(hi_f):
             raise SweepError(f"range for {p.name!r} is {lo!r} to {hi!r}; expected finite low <= high")
         cols[p.name] = gen.uniform(lo_f, hi_f, n)
-    cols.update(_base_columns(base, n, []))
-    return evaluate_table(cols, n)
+    cols.update(_base_columns(base, n, [], m))
+    return evaluate_table(cols, n, m)
 
 
 # --------------------------------------------------------------------------
 # Parsing CLI text
 # --------------------------------------------------------------------------
 
-_TRUE = {"true", "yes", "1", "on"}
-_FALSE = {"false", "no", "0", "off"}
-
-
-def parse_value(name: str, text: str) -> float | bool:
-    """Read one value of parameter ``name`` from text (``true``/``false`` for bools, ``inf`` allowed)."""
-    p = get_parameter(name)
-    t = text.strip()
-    if p.kind == "bool":
-        if t.lower() in _TRUE:
-            return True
-        if t.lower() in _FALSE:
-            return False
-        raise ScenarioError(f"parameter {name!r}: got {text!r}; expected true or false")
+def parse_value(name: str, text: str, model: str | Model = "home") -> float:
+    """Read one value of parameter ``name`` from text (``_`` as a thousands separator allowed)."""
+    p = get_model(model).parameter(name)
     try:
-        v = float(t.replace("_", ""))
+        v = float(text.strip().replace("_", ""))
     except ValueError:
         raise ScenarioError(
-            f"parameter {name!r}: got {text!r}; expected a number in {p.unit}, allowed range {p.allowed()}"
+            f"parameter {name!r}: got {text!r}; expected a number in {p.unit} from {p.low:g} to {p.high:g}"
         ) from None
-    validate(name, v)
+    p.check(v)
     return v
 
 
-def parse_assignment(text: str, option: str = "--grid") -> tuple[str, list[str]]:
+def parse_assignment(text: str, option: str = "--grid", model: str | Model = "home") -> tuple[str, list[str]]:
     """Split ``NAME=v1,v2,...`` into the name and the value texts."""
     if "=" not in text:
         raise SweepError(f"{option} {text!r}: expected NAME=VALUE[,VALUE...], e.g. absorbed_share=0,0.5,1")
     name, _, rest = text.partition("=")
     name = name.strip()
-    get_parameter(name)
+    get_model(model).parameter(name)
     parts = [s for s in (x.strip() for x in rest.split(",")) if s]
     if not parts:
         raise SweepError(f"{option} {text!r}: no values after '='")
@@ -324,7 +306,8 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     n = len(df)
-    missing = [c for c in PARAMETER_NAMES if c not in df.columns]
+    names = [c for c in df.columns if c in _all_parameter_names()]
+    missing = [] if names else ["(any model parameter)"]
     if missing:
         raise SweepError(f"the table has no column(s) {', '.join(missing)}; expected a sweep table")
     written: list[Path] = []
@@ -332,7 +315,7 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
         if isinstance(r, bool) or not isinstance(r, (int, np.integer)) or not 0 <= r < n:
             raise SweepError(f"row {r!r} does not exist; the table has rows 0 to {n - 1}")
         row = df.iloc[int(r)]
-        params = {name: _py(row[name]) for name in PARAMETER_NAMES}
+        params = {name: _py(row[name]) for name in names}
         params["scenario_row"] = int(r)
         params.update(extra_parameters or {})
         target = out / f"{nb.stem}-scenario-{int(r)}.ipynb"
@@ -363,8 +346,15 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
 # --------------------------------------------------------------------------
 
 
+def _all_parameter_names() -> set[str]:
+    return {p.name for m in ("home", "europe") for p in get_model(m).parameters}
+
+
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``casestudy sweep`` options to ``parser``."""
+    parser.add_argument("--model", default="home", choices=("home", "europe"),
+                        help="home: the 2026 car business in China (default); europe: a car made "
+                             "in China sold in Germany, 2027")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="sweep a parameter over these values (repeat for a full grid)")
     parser.add_argument("--sample", type=int, default=None, metavar="N",
@@ -390,12 +380,13 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> pd.DataFrame:
+    m = get_model(getattr(args, "model", "home"))
     fixed: dict[str, Any] = {}
     for text in args.fixed:
-        name, parts = parse_assignment(text, "--set")
+        name, parts = parse_assignment(text, "--set", m)
         if len(parts) != 1:
             raise SweepError(f"--set {text!r}: expected one value")
-        fixed[name] = parse_value(name, parts[0])
+        fixed[name] = parse_value(name, parts[0], m)
     if args.grid and args.sample is not None:
         raise SweepError("--grid and --sample cannot be combined; choose one")
     if args.ranges and args.sample is None:
@@ -403,32 +394,33 @@ def _build(args: argparse.Namespace) -> pd.DataFrame:
     if args.grid:
         values: dict[str, list[Any]] = {}
         for text in args.grid:
-            name, parts = parse_assignment(text, "--grid")
+            name, parts = parse_assignment(text, "--grid", m)
             if name in values:
                 raise SweepError(f"--grid {name!r} is given twice")
-            values[name] = [parse_value(name, s) for s in parts]
-        return full_grid(values, fixed)
+            values[name] = [parse_value(name, s, m) for s in parts]
+        return full_grid(values, fixed, m)
     if args.sample is not None:
         if args.seed is None:
             raise SweepError("--sample needs --seed S so that the sample can be reproduced")
         ranges: dict[str, tuple[Any, Any]] = {}
         for text in args.ranges:
-            name, parts = parse_assignment(text, "--range")
+            name, parts = parse_assignment(text, "--range", m)
             if len(parts) != 2:
                 raise SweepError(f"--range {text!r}: expected NAME=LOW,HIGH")
-            ranges[name] = (parse_value(name, parts[0]), parse_value(name, parts[1]))
-        return random_sample(args.sample, args.seed, ranges, fixed)
+            ranges[name] = (parse_value(name, parts[0], m), parse_value(name, parts[1], m))
+        return random_sample(args.sample, args.seed, ranges, fixed, m)
     if args.seed is not None:
         raise SweepError("--seed applies to --sample only")
-    return evaluate_table(_base_columns(fixed, 1, []), 1)
+    return evaluate_table(_base_columns(fixed, 1, [], m), 1, m)
 
 
 def _summary(df: pd.DataFrame) -> str:
     with pd.option_context("display.max_columns", None, "display.width", 200):
         if len(df) <= 20:
             return df.T.to_string(header=[str(i) for i in range(len(df))])
-        cols = [c for c in ("absorbed_share", "price_change_pct", "gross_margin_pct_2026",
-                            "deliveries_2026", "revenue_2026", "gross_profit_2026") if c in df.columns]
+        cols = [c for c in ("price", "absorbed_share", "eu_price_premium_pct", "gross_margin_pct",
+                            "deliveries", "gross_profit", "operating_profit", "landed_cost",
+                            "gross_profit_per_car") if c in df.columns]
         return df[cols].describe().T.to_string()
 
 
@@ -437,14 +429,15 @@ def sweep_command(args: argparse.Namespace) -> int:
     try:
         if getattr(args, "list_parameters", False):
             with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-                print(parameters_frame()[["name", "unit", "default", "low", "high", "origin",
-                                          "source"]].to_string(index=False))
+                print(parameters_frame(args.model)[["name", "unit", "default", "low", "high",
+                                                    "origin", "source"]].to_string(index=False))
             return 0
         df = _build(args)
+        m = get_model(args.model)
         if args.output:
             path = write_results(df, args.output)
-            print(f"wrote {len(df):,} scenario(s) with {len(PARAMETER_NAMES)} parameters and "
-                  f"{len(OUTPUT_NAMES)} outputs to {path}")
+            print(f"wrote {len(df):,} {m.name} scenario(s) with {len(m.parameters)} parameters and "
+                  f"{len(m.outputs)} outputs to {path}")
         else:
             print(f"{len(df):,} scenario(s)")
             print(_summary(df))
