@@ -146,9 +146,23 @@ def _marketing_params() -> tuple[Param, ...]:
 
 
 def _scenario_params() -> tuple[Param, ...]:
-    from . import scenarios
+    """04's parameters: every input of the home and Europe models (casestudy.scenarios and
+    casestudy.europe declare them; this module imports them, never the other way round),
+    plus the sweep row a rendered scenario comes from."""
+    from .europe import EUROPE
+    from .scenarios import HOME
 
-    return tuple(scenarios.notebook_params())
+    seen: dict[str, Param] = {}
+    for m in (HOME, EUROPE):
+        for p in m.parameters:
+            seen.setdefault(p.name, Param(
+                p.name, float, p.default, p.description, unit=p.unit,
+                source=p.source if p.source.startswith(("assumption", "not in", "derived"))
+                else f"{p.origin}: {p.source}", minimum=p.low, maximum=p.high))
+    seen["scenario_row"] = Param("scenario_row", int, None, "Row of a `casestudy sweep` table "
+                                 "this run renders (set by `casestudy sweep --render`).",
+                                 nullable=True, minimum=0, source="None = not part of a sweep")
+    return tuple(seen.values())
 
 
 SPECS: dict[str, Any] = {
