@@ -133,14 +133,27 @@ def _financial_params() -> tuple[Param, ...]:
     )
 
 
+MARKETING_CONCEPTS = ("community", "fans", "word_of_mouth", "participation", "events_storytelling",
+                      "advertising_spend", "price_performance", "brand", "trust", "safety",
+                      "expectations", "value_vs_traffic")
+
+
 def _marketing_params() -> tuple[Param, ...]:
     from .text import load_lexicon
 
     return (
-        Param("concepts", list, None, "Concepts of the lexicon to show (casestudy/data/concepts.toml).",
-              choices=load_lexicon().names, nullable=True, source="None = every concept"),
-        Param("top_n", int, 10, "How many top terms to list per seed.", unit="terms", minimum=1,
-              maximum=50, source="editorial choice"),
+        Param("concepts", list, list(MARKETING_CONCEPTS), "Concepts of the lexicon to count and "
+              "compare (names in casestudy/data/concepts.toml); None = every concept.",
+              choices=load_lexicon().names, nullable=True,
+              source="the lexicon's marketing concepts: the ideas Exhibits 2.3-2.7 discuss"),
+        Param("normalisation", str, "per_1000", "How counts are made comparable across seeds: "
+              "mentions per 1,000 tokens of the seed, or each concept's share of the seed's "
+              "mentions of the chosen concepts.", unit="per_1000: mentions per 1,000 tokens; "
+              "share: % of mentions", choices=("per_1000", "share"),
+              source="per 1,000 tokens: the lexicon's own normalisation (casestudy.text)"),
+        Param("xiaomi_only", bool, True, "Count only seeds whose text names Xiaomi (Xiaomi, 小米, "
+              "シャオミ); False adds the others, labelled as analogies.",
+              source="seed 001 never names Xiaomi (its annotation: stance not-about-xiaomi)"),
         _LANGUAGES, _SEEDS_DIR,
     )
 
@@ -166,6 +179,7 @@ def _scenario_params() -> tuple[Param, ...]:
 
 
 SPECS: dict[str, Any] = {
+    "00_case": (_SEEDS_DIR,),
     "05_sources": (
         _SEEDS_DIR, _LANGUAGES,
         Param("opening_chars", int, 160, "How much of each original to show as its opening.",
@@ -173,9 +187,11 @@ SPECS: dict[str, Any] = {
     ),
     "01_strategy": (
         Param("as_of", int, None, "Show the case as an analyst could have seen it in this year: "
-              "later sources and events are left out.", unit="year", minimum=2004, maximum=2030,
-              nullable=True, source="None = the latest evidence (2025)"),
-        Param("lang", str, "en", "Labels in English glosses or in the original language.",
+              "later sources and events are left out, and every exhibit and sentence follows.",
+              unit="year", minimum=2004, maximum=2030,
+              nullable=True, source="None = all the evidence, whatever its date"),
+        Param("lang", str, "en", "Stage names of the hero's journey in English, or in the "
+              "column's Japanese with the English beside.",
               choices=("en", "original"), source="editorial choice"),
         _SEEDS_DIR,
     ),
