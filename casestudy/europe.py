@@ -54,14 +54,15 @@ PARAMETERS: tuple[Parameter, ...] = BASE + (
               "first volume of a few thousand cars; no source", "Homologation per car.",
               (500.0, 2_000.0), "assumption: half to twice the default"),
     Parameter("import_duty_pct", "%", 10.0, 0.0, 100.0, "reference",
-              "EU Common Customs Tariff, passenger cars (CN 8703): 10% (reference figure)",
+              "reference eu-import-duty-cars: the EU's normal customs duty on passenger cars, 10%",
               "The EU's normal import duty on the customs value."),
-    Parameter("countervailing_duty_pct", "%", 20.7, 0.0, 100.0, "reference",
-              "Implementing Regulation (EU) 2024/2754: the rate of 'other cooperating companies' "
-              "(reference figure; whether it applies to Xiaomi, see the references)",
-              "The EU's countervailing duty on battery-electric cars made in China.",
-              (7.8, 35.3), "Implementing Regulation (EU) 2024/2754: the lowest (Tesla) and highest "
-              "(SAIC; non-cooperating companies) company rates"),
+    Parameter("countervailing_duty_pct", "%", 35.3, 0.0, 100.0, "reference",
+              "reference eu-cvd-rate-xiaomi: Implementing Regulation (EU) 2024/2754, the residual "
+              "rate 'all other companies' (Xiaomi was not examined individually)",
+              "The EU's countervailing duty on battery-electric cars made in China, for Xiaomi.",
+              (20.7, 35.3), "references eu-cvd-rate-cooperating-not-sampled and eu-cvd-rate-xiaomi: "
+              "the rate of cooperating companies not sampled (if Xiaomi obtained it) to the "
+              "residual rate that applies today"),
     Parameter("de_vat_rate", "%", 19.0, 0.0, 50.0, "outside the sources",
               "not in the sources: German standard VAT rate, 19% (Umsatzsteuergesetz, section 12)",
               "VAT on the German net price."),
