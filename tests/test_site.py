@@ -8,6 +8,7 @@ details: exhibit anchors, source-line links, edition rules.
 from __future__ import annotations
 
 import base64
+import os
 import html
 import json
 import re
@@ -237,12 +238,18 @@ def test_exhibit_source_lines_link_to_the_sources(site: Path, executed: Path) ->
         for number in re.findall(r"<h4>Exhibit ([0-9A-Za-z.]+?)\.\s", page.read_text(encoding="utf-8")):
             assert f">Exhibit {number}</a>" in index, f"index.html does not list Exhibit {number}"
     assert 'href="sources.html#seed-' in index
-    # figure exhibits are listed by their title, with their (alt-text) source line linked
-    row = re.search(r"<tr><td><a href=\"01_strategy.html#exhibit-1-2\">Exhibit 1.2</a></td>(.*?)</tr>",
-                    index, re.S)
-    assert row, "index.html does not list the figure Exhibit 1.2"
-    assert "Source: " not in text_of(row.group(1)).split("01_strategy")[0]  # title cell is the title
-    assert 'href="sources.html#seed-004"' in row.group(1)
+    # figure exhibits are listed by their title, with their source line linked
+    info = json.loads((site / "instructor" / "build-info.json").read_text(encoding="utf-8"))
+    figures = [(n["name"], e) for n in info["notebooks"] for e in n["exhibits"]
+               if e["kind"] == "figure" and e["number"]]
+    assert figures, "no figure exhibit with a number in the executed notebooks"
+    for stem, e in figures:
+        row = re.search(rf'<tr><td><a href="{stem}.html#{e["anchor"]}">Exhibit {re.escape(e["number"])}'
+                        r"</a></td>(.*?)</tr>", index, re.S)
+        assert row, f"index.html does not list the figure Exhibit {e['number']}"
+        assert text_of(row.group(1)).startswith(e["title"]) and "Source:" not in e["title"]
+        if re.search(r"\bseed 00\d\b", e["source"]):
+            assert 'href="sources.html#seed-' in row.group(1), f"Exhibit {e['number']}: seeds not linked"
 
 
 def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None:
@@ -482,3 +489,357 @@ def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not (out / "instructor").exists()
     assert cli.main(["build", "--notebooks-dir", str(nbs), "-o", str(out)]) == 0  # instructor
     assert {"student/index.html", "instructor/index.html"} <= set(parse(out / "index.html").hrefs)
+
+
+# -- issue 14: hostile seeds, atomic builds ------------------------------------------------------
+
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+HOSTILE_TOML = """schema = 1
+[metadata]
+title = "<script>alert('t')</script>"
+title_en = "\\"><img src=y onerror=alert(3)>"
+outlet = "<b onclick=x>outlet</b>"
+author = "' onfocus='alert(8)"
+date = ""
+date_precision = "unknown"
+date_evidence = "<i>none</i>"
+genre = "news"
+language = "en"
+languages = ["en"]
+stance = "neutral"
+topics = ["<x>"]
+summary = "</pre><script>alert(4)</script>"
+opening_en = "'><svg onload=alert(5)>"
+
+[[claims]]
+id = "x\\"><script>alert(6)</script>"
+gloss = "<script>alert(7)</script>"
+quote = "\\"quotes\\" & <b>tags</b>"
+"""
+
+
+def _hostile_seeds(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "<img src=x onerror=alert(1)>.txt").write_text(
+        'Xiaomi sold 10 phones. <script>alert(2)</script> "onmouseover="x\n', encoding="utf-8")
+    (folder / 'a"b.txt').write_text('Plain text with 5 "quotes" & <b>tags</b>.\n', encoding="utf-8")
+    (folder / 'a"b.toml').write_text(HOSTILE_TOML, encoding="utf-8")
+    (folder / "004_plain.txt").write_text("A normal seed, 2025.\n", encoding="utf-8")
+    return folder
+
+
+class _Attrs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_hostile_seed_folder_is_escaped_everywhere(tmp_path: Path) -> None:
+    seeds = _hostile_seeds(tmp_path / "seeds")
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nbformat.write(_handmade(), str(nbs / "09_handmade.ipynb"))
+    for edition in ("instructor", "student"):
+        build_site(nbs, tmp_path / "site", edition, seeds_dir=seeds)
+    pages = html_pages(tmp_path / "site")
+    assert len(pages) >= 8
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text.lower(), f"{path.name}: an unescaped <script"
+        parsed = _Attrs()
+        parsed.feed(text)
+        for tag, attrs in parsed.tags:
+            assert tag not in ("svg", "img") or (attrs.get("src") or "").startswith("data:"), \
+                f"{path.name}: an injected <{tag}> {attrs}"
+            events = [a for a in attrs if a.startswith("on")]
+            assert not events, f"{path.name}: an event-handler attribute broke out: {tag} {attrs}"
+            assert "b" != tag or not attrs, f"{path.name}: injected markup <b {attrs}>"
+        if path.name in ("sources.html", "index.html"):
+            for ident in parse(path).ids:
+                assert SAFE_ID.match(ident), f"{path.name}: an unsafe id {ident!r}"
+    sources = (tmp_path / "site" / "instructor" / "sources.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in sources  # shown, as text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in sources
+    # normal ids keep their readable anchors; hostile ones get a hashed one, and all resolve
+    ids = parse(tmp_path / "site" / "instructor" / "sources.html").ids
+    assert seed_anchor("004_plain") == "seed-004" and "seed-004" in ids
+    for sid in ('a"b', "<img src=x onerror=alert(1)>"):
+        assert re.fullmatch(r"seed-h[0-9a-f]{12}", seed_anchor(sid)) and seed_anchor(sid) in ids
+    assert span_anchor('a"b', "claim", 'x"><script>alert(6)</script>') in ids
+    assert span_anchor("004_e1cfa5dcaaabac6e", "fact", "q3-rev") == "s004-fact-q3-rev"
+    assert not check_links(tmp_path / "site")
+
+
+def _two_notebooks(folder: Path) -> Path:
+    folder.mkdir()
+    nbformat.write(_handmade(), str(folder / "01_one.ipynb"))
+    nbformat.write(_handmade(), str(folder / "02_two.ipynb"))
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_keeps_the_previous_edition(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    nbs = _two_notebooks(tmp_path / "nbs")
+    out = tmp_path / "site"
+    build_site(nbs, out, "instructor")
+    before = _snapshot(out)
+    (nbs / "02_two.ipynb").write_text('{"cells": [', encoding="utf-8")  # truncated
+    with pytest.raises(SiteError, match=r"02_two\.ipynb: cannot render") as err:
+        build_site(nbs, out, "instructor")
+    assert "\n" not in str(err.value)
+    assert _snapshot(out) == before, "the previous edition changed"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "instructor"], "temp folders left"
+    assert cli.main(["build", "--no-pdf", "--notebooks-dir", str(nbs), "-o", str(out)]) == 2
+    err_text = capsys.readouterr().err
+    assert len(err_text.strip().splitlines()) == 1 and "02_two.ipynb" in err_text
+    assert "Traceback" not in err_text
+    assert _snapshot(out) == before
+
+
+def test_unusable_output_folders_give_one_line_errors(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    nbs = _two_notebooks(tmp_path / "nbs")
+    a_file = tmp_path / "site.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    # root writes into chmod 555 folders: it gets a read-only place of the system instead
+    readonly = Path("/sys/casebook-site") if os.geteuid() == 0 else tmp_path / "ro" / "site"
+    if os.geteuid() != 0:
+        readonly.parent.mkdir()
+        readonly.parent.chmod(0o555)
+    for target, words in ((a_file, "is a file"), (readonly, "cannot write the site there")):
+        code = cli.main(["build", "--no-pdf", "--notebooks-dir", str(nbs), "-o", str(target)])
+        err_text = capsys.readouterr().err
+        assert code == 2, err_text
+        assert len(err_text.strip().splitlines()) == 1 and words in err_text, err_text
+        assert str(target) in err_text and "Traceback" not in err_text
+    assert a_file.read_text(encoding="utf-8") == "not a folder"
+
+
+# -- issue 12: reading order, guide, glossary, references, CSV, PDF -------------------------------
+
+
+def _exhibit_output(number: str, title: str, table_csv: str | None, refs: list) -> dict:
+    v4 = nbformat.v4
+    source = ("Source: seed 004 (中国企业家杂志, 2025-11-19)"
+              + "".join(f"; {r['cite']}" for r in refs))
+    meta = {"exhibit": number, "title": title, "source": source, "seeds": ["004_e1cfa5dcaaabac6e"],
+            "refs": refs}
+    if table_csv is not None:
+        meta["csv"] = table_csv
+        data = {"text/html": f"<h4>Exhibit {number}. {html.escape(title)}</h4>\n<table><tr><td>"
+                             f"s004-q3-2025-revenue</td></tr></table>\n<p class=\"source\" "
+                             f"style=\"font-size:85%\">{html.escape(source)}</p>",
+                "text/plain": f"Exhibit {number}. {title}"}
+        return v4.new_output("display_data", data, metadata={"casestudy": meta})
+    return v4.new_output("display_data", {"image/png": _PNG, "text/plain": f"Exhibit {number}"},
+                         metadata={"casestudy": meta,
+                                   "image/png": {"alt": f"Exhibit {number}. {title}. {source}"}})
+
+
+def _casebook(folder: Path, refs: list) -> Path:
+    """Three handmade notebooks: the case, a chapter with exhibits carrying metadata, the sources."""
+    v4 = nbformat.v4
+    folder.mkdir()
+    words = " ".join(["word"] * 390)
+    case = v4.new_notebook(cells=[
+        v4.new_markdown_cell(f"# The Test casebook · The case\n\n小米 and 雷军 in November 2025. {words}"),
+        v4.new_code_cell("show()", execution_count=1,
+                         outputs=[_exhibit_output("0.1", "The quarter", "a,b\n1,2\n", refs)]),
+        v4.new_markdown_cell("## Teaching note\n\nCase secret.", metadata={"tags": ["teaching-note"]})])
+    chapter = _handmade()
+    chapter.cells.insert(1, v4.new_code_cell("show()", execution_count=7, outputs=[
+        _exhibit_output("9.5", "A table with <metadata>", "x,y\n3,4\n", refs),
+        _exhibit_output("9.5", "The same number again", "x,y\n5,6\n", []),
+        _exhibit_output("9.6", "A figure with metadata", None, refs)]))
+    appendix = v4.new_notebook(cells=[v4.new_markdown_cell("# The Test casebook · Sources\n\nText.")])
+    for name, nb in (("00_case", case), ("01_chapter", chapter), ("05_sources", appendix)):
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, str(folder / f"{name}.ipynb"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def refs_used() -> list:
+    import casestudy
+
+    table = casestudy.load_references()
+    row = table.iloc[0]
+    return [{"doc_id": row["doc_id"], "cite": f"{row['publisher']}, {row['document']}"}]
+
+
+@pytest.fixture(scope="module")
+def casebook(tmp_path_factory: pytest.TempPathFactory, refs_used: list) -> Path:
+    root = tmp_path_factory.mktemp("casebook")
+    nbs = _casebook(root / "nbs", refs_used)
+    for edition in ("instructor", "student"):
+        build_site(nbs, root / "site", edition, glossary=ROOT / "tests/fixtures/site/glossary.toml")
+    return root / "site"
+
+
+def test_reading_order_with_time_estimates(casebook: Path) -> None:
+    from casestudy.site import MINUTES_PER_EXHIBIT, WORDS_PER_MINUTE, reading_order
+
+    assert reading_order(["00_sources", "01_strategy", "00_case", "02_x"]) == \
+        ["00_case", "01_strategy", "02_x", "00_sources"]
+    info = json.loads((casebook / "instructor" / "build-info.json").read_text(encoding="utf-8"))
+    assert [n["name"] for n in info["notebooks"]] == ["00_case", "01_chapter", "05_sources"]
+    case = info["notebooks"][0]
+    assert case["words"] > 390 and len(case["exhibits"]) == 1
+    import math
+    assert case["minutes"] == math.ceil(case["words"] / WORDS_PER_MINUTE + MINUTES_PER_EXHIBIT)
+    index = (casebook / "instructor" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td>(\d)</td><td><a href="([^"]+)">.*?<td class="min">(\d+) min', index, re.S)
+    assert [(r[0], r[1]) for r in rows] == [("1", "00_case.html"), ("2", "01_chapter.html"),
+                                           ("3", "05_sources.html")]
+    assert int(rows[0][2]) == case["minutes"]
+
+
+def test_instructors_guide(casebook: Path) -> None:
+    guide = (casebook / "instructor" / "guide.html").read_text(encoding="utf-8")
+    assert "Case secret." in guide and "Secret." in guide and "model answer" in guide
+    assert guide.index("Case secret.") < guide.index("model answer")  # reading order
+    assert 'href="#guide-00_case"' in guide and 'id="guide-01_chapter"' in guide
+    assert "guide.html" in parse(casebook / "instructor" / "index.html").hrefs
+    assert not (casebook / "student" / "guide.html").exists()
+    for path in html_pages(casebook / "student"):
+        text = path.read_text(encoding="utf-8")
+        assert "guide.html" not in text and "Case secret." not in text and "answer = 42" not in text
+    assert not check_links(casebook)
+
+
+def test_glossary_page(casebook: Path, tmp_path: Path) -> None:
+    page = (casebook / "student" / "glossary.html").read_text(encoding="utf-8")
+    assert '<td lang="zh">参与感</td><td>cānyù gǎn</td>' in page
+    assert 'href="sources.html#seed-003"' in page
+    assert "&lt;one-off&gt; items &amp; &quot;fair-value&quot;" in page
+    assert "s999-claim-nowhere" not in page  # a cite that does not resolve is not linked
+    assert "glossary.html" in parse(casebook / "student" / "index.html").hrefs
+    bad = tmp_path / "glossary.toml"
+    bad.write_text('[[terms]]\nterm = "x"\nreading = ""\nlanguage = "en"\nenglish = ""\n'
+                   'explanation = "y"\n', encoding="utf-8")
+    nbs = _two_notebooks(tmp_path / "nbs")
+    with pytest.raises(Exception, match=r"glossary.toml \[terms #1\] english: ''"):
+        build_site(nbs, tmp_path / "site", glossary=bad)
+    result = build_site(nbs, tmp_path / "site", glossary=ROOT / "tests/fixtures/site/glossary.toml")
+    assert any("s999-claim-nowhere" in w for w in result.warnings)
+
+
+def test_references_on_the_sources_page(casebook: Path, refs_used: list) -> None:
+    import casestudy
+
+    table = casestudy.load_references()
+    ids = parse(casebook / "instructor" / "sources.html").ids
+    for doc_id in table["doc_id"].unique():
+        assert f"ref-{doc_id}" in ids, f"no anchor ref-{doc_id}"
+    for ref_id in table["ref_id"]:
+        assert f"ref-{ref_id}" in ids, f"no anchor ref-{ref_id}"
+    sources = (casebook / "instructor" / "sources.html").read_text(encoding="utf-8")
+    first = table.iloc[0]
+    at = sources.index(f'id="ref-{first["doc_id"]}"')
+    section = sources[at:sources.index("</section>", at)]
+    assert html.escape(str(first["publisher"])) in section and str(first["published"]) in section
+    if str(first["url"]).startswith("http"):
+        assert f'href="{html.escape(str(first["url"]))}"' in section
+    # exhibit Source lines link each reference's cite to its document
+    page = (casebook / "instructor" / "01_chapter.html").read_text(encoding="utf-8")
+    cite = html.escape(refs_used[0]["cite"], quote=False)
+    assert f'href="sources.html#ref-{refs_used[0]["doc_id"]}">{cite}</a>' in page
+    assert 'seed <a class="seedref" href="sources.html#seed-004">004</a>' in page
+
+
+def test_exhibits_from_metadata_with_csv(casebook: Path) -> None:
+    result = json.loads((casebook / "instructor" / "build-info.json").read_text(encoding="utf-8"))
+    ex = {e["anchor"]: e for n in result["notebooks"] for e in n["exhibits"]
+          if n["name"] == "01_chapter"}
+    assert {"exhibit-9-5", "exhibit-9-5-2", "exhibit-9-6", "exhibit-9-1"} <= set(ex)
+    assert ex["exhibit-9-5"]["title"] == "A table with <metadata>"
+    assert ex["exhibit-9-6"]["kind"] == "figure" and not ex["exhibit-9-6"]["csv"]
+    assert ex["exhibit-9-5"]["csv"] == "exhibits/01_chapter-9.5.csv"
+    assert ex["exhibit-9-5-2"]["csv"] == "exhibits/01_chapter-9.5-2.csv"
+    folder = casebook / "instructor"
+    assert (folder / "exhibits/01_chapter-9.5.csv").read_text(encoding="utf-8") == "x,y\n3,4\n"
+    assert (folder / "exhibits/01_chapter-9.5-2.csv").read_text(encoding="utf-8") == "x,y\n5,6\n"
+    page = (folder / "01_chapter.html").read_text(encoding="utf-8")
+    assert 'href="exhibits/01_chapter-9.5.csv" download>CSV</a>' in page
+    assert page.count('<p class="source">') >= 3 and 'style="font-size:85%"' not in page.split(
+        'id="exhibit-9-5"')[1].split("</div>")[0]  # the exhibit's own source line, replaced
+    assert 'href="sources.html#s004-fact-s004-q3-2025-revenue"' in page  # ids in cells linked
+    assert 'alt="Exhibit 9.6. A figure with metadata.' in page
+    assert '<div class="cs-exhibit"' not in page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_chapter.html#exhibit-9-5">Exhibit 9.5</a>' in index
+    assert 'href="exhibits/01_chapter-9.5.csv"' in index
+
+
+# -- PDF ---------------------------------------------------------------------------------------------
+
+
+def _pdf_text_maps(data: bytes) -> str:
+    """The ToUnicode maps of a PDF's fonts, decompressed: which characters its fonts embed."""
+    import zlib
+
+    maps = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunk = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        if b"beginbfchar" in chunk or b"beginbfrange" in chunk:
+            maps.append(chunk.decode("latin-1"))
+    return "\n".join(maps)
+
+
+def test_pdf_case_and_casebook(tmp_path: Path, refs_used: list) -> None:
+    from casestudy.site import pdf
+
+    why = pdf.unavailable()
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"the PDF must be printed in CI: {why}", pytrace=False)
+        pytest.skip(why)
+    nbs = _casebook(tmp_path / "nbs", refs_used)
+    result = build_site(nbs, tmp_path / "site", "instructor", pdf_files=True)
+    folder = tmp_path / "site" / "instructor"
+    assert sorted(p.name for p in result.pdfs) == ["case.pdf", "casebook.pdf"]
+    case, book = (folder / "case.pdf").read_bytes(), (folder / "casebook.pdf").read_bytes()
+    for data in (case, book):
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+        assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 1
+        maps = _pdf_text_maps(data)
+        assert "<5C0F>" in maps.upper() and "<7C73>" in maps.upper(), "小米 not embedded"
+        assert b"file://" not in data and str(tmp_path).encode() not in data
+    assert len(re.findall(rb"/Type\s*/Page\b", book)) > len(re.findall(rb"/Type\s*/Page\b", case))
+    assert rb"/Subtype /Image" in book, "no figure in the casebook PDF"
+    assert 'case.pdf' in parse(folder / "index.html").hrefs
+    # the case as students get it: no teaching note in case.pdf, the instructor's casebook has it
+    assert "Case secret" not in _pdf_text(case) and "secret" in _pdf_text(book)
+    again = build_site(nbs, tmp_path / "again", "instructor", pdf_files=True)
+    assert (again.folder / "casebook.pdf").read_bytes() == book, "the PDF is not reproducible"
+
+
+def _pdf_text(data: bytes) -> str:
+    """Text of a PDF through poppler's pdftotext when present, else the raw bytes (latin-1)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                              check=True).stdout.decode("utf-8", "replace")
+    return data.decode("latin-1")
+
+
+def test_no_pdf_without_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASESTUDY_CHROMIUM", str(tmp_path / "no-chromium"))
+    nbs = _two_notebooks(tmp_path / "nbs")
+    result = build_site(nbs, tmp_path / "site", "student", pdf_files=True)
+    assert result.pdfs == [] and not list((tmp_path / "site").rglob("*.pdf"))
+    notice = [w for w in result.warnings if w.startswith("no PDF written")]
+    assert len(notice) == 1 and "no-chromium not found" in notice[0] and "\n" not in notice[0]
+    assert "case.pdf" not in (tmp_path / "site" / "student" / "index.html").read_text(encoding="utf-8")
