@@ -486,7 +486,8 @@ _PAGE_JS = """() => ({
 
 def test_html_casebook_in_the_browser(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The static site opens from disk: index loads, every local link resolves (file and
-    anchor), no image is broken, and CJK text is shown."""
+    anchor), no image is broken, and CJK text is shown; the case page (when
+    ``notebooks/00_case.ipynb`` exists) and the instructor's guide are among the pages."""
     from casestudy.site import build_site
 
     out = tmp_path_factory.mktemp("site")
@@ -502,10 +503,21 @@ def test_html_casebook_in_the_browser(page: Any, tmp_path_factory: pytest.TempPa
         info = page.evaluate(_PAGE_JS)
         assert not info["broken"], f"{url}: broken images {info['broken']}"
         seen[url] = info
-        todo += [link.split("#", 1)[0] for link in info["links"]
-                 if link.startswith("file://") and link.split("#", 1)[0] not in seen]
+        # pages only: a CSV or PDF link would start a download, not a page
+        todo += [link.split("#", 1)[0] for link in info["links"] if link.startswith("file://")
+                 and link.split("#", 1)[0].endswith(".html") and link.split("#", 1)[0] not in seen]
     assert len(seen) >= 2 + len(NOTEBOOKS), f"too few pages reached from the index: {sorted(seen)}"
     assert "Xiaomi" in seen[start]["title"] + seen[start]["text"]
+    folder = out / "instructor"
+    guide = (folder / "guide.html").as_uri()
+    assert guide in seen and "Instructor's guide" in seen[guide]["text"], "guide.html not reached"
+    for nb in NOTEBOOKS:
+        assert (folder / f"{nb.stem}.html").as_uri() in seen, f"{nb.stem}.html not reached"
+    case = [nb.stem for nb in NOTEBOOKS if nb.stem.endswith("_case")]
+    if case:  # the case is read first: the first notebook in the index's reading order
+        first = re.search(r'class="reading-order".*?<a href="([^"]+)"',
+                          (folder / "index.html").read_text(encoding="utf-8"), re.S)
+        assert first and first.group(1) == f"{case[0]}.html", "the case is not first in reading order"
     missing = [link for info in seen.values() for link in info["links"]
                if link.startswith("file://") and "#" in link
                and link.split("#", 1)[1] not in seen[link.split("#", 1)[0]]["ids"]]
