@@ -68,8 +68,8 @@ PARAMETERS: tuple[Parameter, ...] = BASE + (
               "VAT on the German net price."),
     Parameter("eu_price_premium_pct", "%", 0.0, -50.0, 200.0, _A, "assumption: the lever; 0 = "
               "the home net price converted (no European premium)", "Net price in Germany "
-              "against the home net price converted.", (0.0, 40.0),
-              "assumption: from price parity to a premium that would cover the duties twice"),
+              "against the home net price converted.", (0.0, 100.0),
+              "assumption: from price parity to twice the home price"),
 )
 
 
