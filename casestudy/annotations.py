@@ -4,10 +4,22 @@ The format is documented in ``docs/annotations.md``.  This module checks the
 *shape* of the file (known fields, types, allowed values); whether each quote is
 in the text and each value can be read from its quote is checked when the seed is
 loaded (:mod:`casestudy.seeds`), since that needs the text.
+
+Correction patterns are regular expressions written by whoever prepared a seeds
+folder, so they are treated as hostile: a pattern that nests a variable-length
+repeat inside an unbounded one (``(a+)+``, ``(\\w*\\s?)*``: the classic
+catastrophic-backtracking shape) is refused when the file is read, and every
+pattern is run with the third-party ``regex`` module's ``timeout=``
+(:data:`PATTERN_TIMEOUT` seconds), since the standard library's ``re`` cannot be
+stopped once it runs, and backtracking blow-ups without nesting
+(``(.*),(.*),(.*),(.*)z``) cannot all be recognised statically.  A pattern must
+still be valid for ``re`` (the syntax the format documents); ``regex`` runs it
+with the same meaning (its default ``VERSION0`` behaviour is ``re``'s).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -18,8 +30,12 @@ from .errors import AnnotationError
 
 __all__ = [
     "Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
-    "load_annotation", "DATE_PRECISIONS", "STANCES",
+    "load_annotation", "DATE_PRECISIONS", "STANCES", "PATTERN_TIMEOUT", "MAX_ANNOTATION_BYTES",
+    "check_pattern", "find_pattern",
 ]
+
+PATTERN_TIMEOUT = 1.0  # seconds one correction pattern may take on one seed's text
+MAX_ANNOTATION_BYTES = 1_000_000  # the bundled annotation files are at most 38 kB
 
 DATE_PRECISIONS = ("exact", "month", "year", "inferred", "unknown")
 EVENT_PRECISIONS = ("exact", "month", "quarter", "year", "inferred")
@@ -198,10 +214,35 @@ def _date(path: Path, where: str, value: str, allow_empty: bool = False) -> None
                               "YYYY-MM, YYYY-MM-DD, YYYY-Qn (quarter) or YYYY-Hn (half year)")
 
 
+def _read(path: Path) -> str:
+    """The text of an annotation file; a folder, a dangling or looping link, an unreadable
+    or oversized file is an :class:`AnnotationError`."""
+    if path.is_symlink() and not path.exists():
+        try:
+            os.stat(path)
+        except OSError as exc:
+            why = ("a symbolic link that loops" if exc.errno == 40 else
+                   f"a symbolic link to {os.readlink(path)!r}, which does not exist")
+            raise AnnotationError(path, "", f"the annotation file is {why}; expected a TOML "
+                                  "file (or no file, for an unannotated seed)") from None
+    if path.is_dir():
+        raise AnnotationError(path, "", "the annotation file is a folder; expected a TOML file "
+                              "(or no file, for an unannotated seed)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_ANNOTATION_BYTES:
+            raise AnnotationError(path, "", f"the annotation file has {size:,} bytes, above the "
+                                  f"limit of {MAX_ANNOTATION_BYTES:,}")
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise AnnotationError(path, "", f"the annotation file cannot be read "
+                              f"({exc.strerror or exc})") from None
+
+
 def load_annotation(path: Path) -> Annotation:
     """Read and validate ``path``; raise :class:`AnnotationError` on any problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(path))
     except UnicodeDecodeError as exc:
         raise AnnotationError(path, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -263,11 +304,7 @@ def load_annotation(path: Path) -> Annotation:
                 if ("quote" in values) == ("pattern" in values):
                     raise AnnotationError(path, where, "expected exactly one of 'quote' or 'pattern'")
                 if "pattern" in values:
-                    try:
-                        re.compile(values["pattern"])
-                    except re.error as exc:
-                        raise AnnotationError(path, f"{where}.pattern",
-                                              f"not a valid regular expression: {exc}") from None
+                    check_pattern(path, f"{where}.pattern", values["pattern"])
             if section == "flags":
                 _choice(path, f"{where}.kind", values["kind"], FLAG_KINDS)
             if values.get("occurrence") is not None and values["occurrence"] < 1:
@@ -277,3 +314,67 @@ def load_annotation(path: Path) -> Annotation:
             built.append(cls(**{k: v for k, v in values.items() if k in known}))
         entries[section] = tuple(built)
     return Annotation(path=path, metadata=metadata, **entries)
+
+
+def _pattern_parser() -> object:
+    try:
+        import re._parser as parser  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse as parser  # type: ignore[no-redef]
+    return parser
+
+
+def _nested_repeat(items: object, parser: object, inside_unbounded: bool) -> bool:
+    """Whether a variable-length repeat sits inside an unbounded one, in a parsed pattern."""
+    import re._constants as c  # the opcodes of re._parser (Python >= 3.11)
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in repeats:
+            lo, hi, sub = av
+            if inside_unbounded and lo != hi:
+                return True
+            if _nested_repeat(sub, parser, inside_unbounded or hi == c.MAXREPEAT):
+                return True
+        elif op == c.SUBPATTERN:
+            if _nested_repeat(av[-1], parser, inside_unbounded):
+                return True
+        elif op == c.BRANCH:
+            if any(_nested_repeat(b, parser, inside_unbounded) for b in av[1]):
+                return True
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if _nested_repeat(av[1], parser, inside_unbounded):
+                return True
+        elif op == getattr(c, "ATOMIC_GROUP", None):
+            if _nested_repeat(av, parser, inside_unbounded):
+                return True
+        elif op == c.GROUPREF_EXISTS:
+            if any(b is not None and _nested_repeat(b, parser, inside_unbounded) for b in av[1:]):
+                return True
+    return False
+
+
+def check_pattern(path: Path, where: str, pattern: str) -> None:
+    """A correction pattern must be a valid ``re`` pattern without nested repeats."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise AnnotationError(path, where, f"not a valid regular expression: {exc}") from None
+    parser = _pattern_parser()
+    if _nested_repeat(parser.parse(pattern), parser, False):  # type: ignore[attr-defined]
+        raise AnnotationError(path, where, f"pattern {pattern!r} repeats a variable-length part "
+                              "inside an unbounded repeat (like (a+)+), which can take "
+                              "exponential time; expected a pattern without nested repeats, "
+                              "or a quote")
+
+
+def find_pattern(path: Path, where: str, pattern: str, text: str) -> list[tuple[int, int]]:
+    """The non-empty matches of ``pattern`` in ``text``, within :data:`PATTERN_TIMEOUT` seconds."""
+    import regex
+
+    try:
+        return [(m.start(), m.end()) for m in regex.finditer(pattern, text, timeout=PATTERN_TIMEOUT)
+                if m.end() > m.start()]
+    except TimeoutError:
+        raise AnnotationError(path, where, f"pattern {pattern!r} took more than "
+                              f"{PATTERN_TIMEOUT:g} s on the text (catastrophic backtracking); "
+                              "expected a simpler pattern, or a quote") from None

@@ -45,53 +45,41 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_value(text: str) -> Any:
-    """A command-line parameter value, typed as YAML reads it (2015 -> int, x -> str)."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-
-
-def _load_param_file(path: str) -> dict[str, Any]:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise ParameterError(f"{path}: the parameter file cannot be read ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}: the parameter file is not UTF-8 text (byte "
-                             f"{exc.object[exc.start:exc.start + 1]!r} at offset {exc.start}); "
-                             "expected a YAML mapping of parameter names to values") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: the parameter file is not valid YAML ({exc})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise ParameterError(f"{path}: expected a mapping of parameter names to values, got "
-                             f"{type(data).__name__}")
-    return data
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .errors import RunInterrupted
+    from .paramtext import load_parameter_file, parse_value
     from .runner import resolve_notebooks, run_notebooks
 
     params: dict[str, Any] = {}
     for f in args.param_file or []:
-        params.update(_load_param_file(f))
+        params.update(load_parameter_file(f))
+    given: dict[str, str] = {}
+    for name, value in [*(args.param or []), *(args.raw_param or [])]:
+        if name in given:
+            raise ParameterError(f"parameter {name!r} is given twice on the command line "
+                                 f"({given[name]!r} and {value!r}); give it once")
+        given[name] = value
     for name, value in args.param or []:
-        params[name] = _parse_value(value)
+        params[name] = parse_value(name, value)
     for name, value in args.raw_param or []:
         params[name] = value
     notebooks = resolve_notebooks(args.notebooks)
     outdir = Path(args.outdir)
     print(f"Running {len(notebooks)} notebook(s) into {outdir}", flush=True)
-    results = run_notebooks(notebooks, outdir, params, jobs=args.jobs,
-                            progress=lambda line: print(line, flush=True))
+    try:
+        results = run_notebooks(notebooks, outdir, params, jobs=args.jobs,
+                                progress=lambda line: print(line, flush=True))
+    except RunInterrupted as stop:
+        print(f"\nInterrupted by {stop.signal_name}: workers and kernels stopped, temporary "
+              "files removed.", file=sys.stderr, flush=True)
+        for r in stop.finished:
+            print(f"  finished:    {r.summary()}", file=sys.stderr)
+        for name in stop.running:
+            print(f"  not finished: {name} (stopped while running; its previous output, if "
+                  "any, is unchanged)", file=sys.stderr)
+        for name in stop.queued:
+            print(f"  not finished: {name} (not started)", file=sys.stderr)
+        return stop.exit_code
     failed = [r for r in results if not r.ok]
     total = sum(r.seconds for r in results)
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed "
@@ -99,7 +87,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if failed:
         print("\nFailures:", file=sys.stderr)
         for r in failed:
-            kept = f" (partial output kept: {r.output})" if r.output else ""
+            kept = f" (partial output kept: {r.output})" if r.output and r.saved else ""
             print(f"  {r.summary()}{kept}", file=sys.stderr)
         return 1
     return 0
@@ -137,7 +125,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .site import build_site
 
     result = build_site(args.notebooks_dir, args.outdir, args.edition, seeds_dir=args.seeds_dir,
-                        progress=lambda line: print(line, flush=True))
+                        progress=lambda line: print(line, flush=True), pdf_files=args.pdf)
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n = sum(len(p.exhibits) for p in result.pages)
@@ -201,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder; the edition goes to OUTDIR/EDITION (default: build/site)")
     p.add_argument("--seeds-dir", default=None,
                    help="the seeds for sources.html (default: the bundled seeds)")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
+                   help="also print case.pdf and casebook.pdf with Chromium (default: yes, "
+                   "when /usr/bin/chromium or CASESTUDY_CHROMIUM exists; else a notice)")
     p.set_defaults(func=_cmd_build)
     return parser
 

@@ -272,16 +272,31 @@ def _date_part_of(n: object, event_date: str) -> bool:
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     """Load every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``).
 
+    A relative ``seeds_dir`` is resolved against ``$CASESTUDY_CWD`` if set, else
+    the working directory: ``casestudy run`` sets it to the folder it was started
+    in, since a kernel's working directory may differ, so ``-p seeds_dir my_seeds``
+    means the same folder as ``ls my_seeds`` would.
+
     Raises :class:`~casestudy.errors.SeedError` for a folder that does not exist,
-    holds no seeds or holds two seeds with the same id, and for unreadable seed
-    files; :class:`~casestudy.errors.AnnotationError` for bad annotations.
+    holds no seeds or holds two seeds with the same id, for unreadable, dangling
+    or oversized seed files (see :data:`casestudy.seeds.MAX_SEED_BYTES`);
+    :class:`~casestudy.errors.AnnotationError` for bad annotations, including a
+    fact id used twice in the folder.
     """
-    folder = Path(seeds_dir) if seeds_dir is not None else paths.seeds_dir()
+    folder = _resolve(seeds_dir) if seeds_dir is not None else paths.seeds_dir()
     if not folder.exists():
         raise SeedError(folder, "the seeds folder does not exist; expected a folder of .txt files")
     if not folder.is_dir():
         raise SeedError(folder, "is not a folder; expected a folder of .txt files")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise SeedError(folder, f"the seeds folder cannot be read ({exc.strerror})") from None
+    for p in entries:
+        if p.suffix.lower() == ".txt" and p.is_symlink() and not p.exists():
+            raise SeedError(p, "the seed file is a symbolic link that loops or points to nothing; "
+                            "expected a text file")
+    files = [p for p in entries if p.is_file() and p.suffix.lower() == ".txt"]
     if not files:
         raise SeedError(folder, "holds no seeds; expected at least one .txt file")
     seen: dict[str, Path] = {}
@@ -291,13 +306,38 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
             raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
         seen[key] = p
     stems = {p.stem for p in files}
-    for ann in sorted(folder.glob("*.toml")):
+    for ann in (p for p in entries if p.suffix == ".toml"):
         if ann.stem not in stems:  # exact: load_seed looks for <stem>.toml, case and all
             other = seen.get(ann.stem.casefold())
             hint = f" (the seed {other.name} differs in case)" if other is not None else ""
             raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file"
                                   f"{hint}; expected the annotation to be named after its seed")
-    corpus = Corpus([load_seed(p) for p in files], folder)
+    seeds = [load_seed(p) for p in files]
+    _check_unique_fact_ids(seeds)
+    corpus = Corpus(seeds, folder)
     from .display import remember
     remember(corpus)
     return corpus
+
+
+def _resolve(seeds_dir: str | Path) -> Path:
+    import os
+
+    folder = Path(seeds_dir)
+    base = os.environ.get("CASESTUDY_CWD")
+    return Path(base) / folder if base and not folder.is_absolute() else folder
+
+
+def _check_unique_fact_ids(seeds: Iterable[Seed]) -> None:
+    """Fact ids are unique across the corpus (docs/annotations.md): a second use is an error."""
+    first: dict[str, Seed] = {}
+    for s in seeds:
+        for loc in s.facts:
+            fid = loc.entry.id  # type: ignore[attr-defined]
+            if fid in first:
+                other = first[fid]
+                raise AnnotationError(s.annotation.path or s.path, f"facts id={fid!r}",
+                                      f"duplicate fact id {fid!r}: also used in "
+                                      f"{(other.annotation.path or other.path).name}; "
+                                      "expected fact ids unique across the seeds folder")
+            first[fid] = s

@@ -45,16 +45,16 @@ def clean(nb: Any, keep_outputs: bool = True) -> Any:
     return nb
 
 
-def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None) -> None:
-    """Clean ``nb`` and write it to ``path`` atomically (a temp file, then rename).
+def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None, tag: str = "") -> None:
+    """Clean ``nb`` and write it to ``path`` atomically (a unique temp file, then rename;
+    see :mod:`casestudy.atomic`: a failed rename raises :class:`~casestudy.atomic.ReplaceError`
+    and leaves no temp file).
 
     ``metadata`` (e.g. ``{"casestudy": run record}``) is added to the notebook's
     metadata after cleaning.
     """
+    from .atomic import write_text
+
     clean(nb)
     nb.metadata.update(metadata or {})
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    text = nbformat.writes(nb) + "\n"
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text(Path(path), nbformat.writes(nb) + "\n", tag=tag)

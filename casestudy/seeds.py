@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import codecs
 import math
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .annotations import Annotation, Correction, Fact, Metadata, load_annotation
+from .annotations import Annotation, Correction, Fact, Metadata, find_pattern, load_annotation
 from .entities import EntityMention, find_entities
 from .errors import AnnotationError, SeedError
 from .language import Paragraph, document_language, split_paragraphs
 from .numbers import NumberMention, find_numbers, read_number
 from .textmap import CleanText, Edit, automatic_edits
 
-__all__ = ["Seed", "Located", "load_seed"]
+__all__ = ["Seed", "Located", "load_seed", "MAX_SEED_BYTES"]
+
+#: The largest seed file loaded, in bytes.  Loading is roughly linear in the text
+#: but the notebooks' text analysis is not cheap: a 20 MB seed took 334 s and
+#: 2.7 GB of memory in 02_marketing.  The bundled articles are 4 to 16 kB; 1 MB
+#: (about 60 times the largest, a 300-page book in Latin script) keeps every
+#: notebook within seconds to a minute.  Split a longer text into several seeds.
+MAX_SEED_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,8 @@ class Seed:
 
     def _correction_spans(self, c: Correction) -> list[tuple[int, int]]:
         if c.pattern is not None:
-            spans = [(m.start(), m.end()) for m in re.finditer(c.pattern, self.raw) if m.end() > m.start()]
+            spans = find_pattern(self._annotation_path(), f"corrections pattern {c.pattern!r}",
+                                 c.pattern, self.raw)
             if not spans:
                 raise AnnotationError(self._annotation_path(), f"corrections pattern {c.pattern!r}",
                                       "the pattern matches nothing in the text")
@@ -279,11 +286,18 @@ def load_seed(path: Path) -> Seed:
     """Load ``path`` (a ``.txt`` seed) with its annotation file if there is one."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SEED_BYTES:
+            raise SeedError(path, f"the seed file has {size:,} bytes, above the limit of "
+                            f"{MAX_SEED_BYTES:,} bytes per seed (casestudy.seeds.MAX_SEED_BYTES); "
+                            "split the text into several seeds")
         data = path.read_bytes()
     except OSError as exc:
-        raise SeedError(path, f"cannot be read ({exc.strerror})") from None
+        raise SeedError(path, f"cannot be read ({exc.strerror or exc})") from None
     ann_path = path.with_suffix(".toml")
-    annotation = load_annotation(ann_path) if ann_path.exists() else Annotation(path=None)
+    # a dangling or looping link, or a folder, is an error, not "no annotation"
+    present = ann_path.exists() or ann_path.is_symlink()
+    annotation = load_annotation(ann_path) if present else Annotation(path=None)
     if not data.strip():
         raise SeedError(path, "the file is empty; expected the text of an article")
     raw = _decode(path, data, annotation.metadata.encoding)
