@@ -145,7 +145,7 @@ def _marketing_params() -> tuple[Param, ...]:
         Param("concepts", list, list(MARKETING_CONCEPTS), "Concepts of the lexicon to count and "
               "compare (names in casestudy/data/concepts.toml); None = every concept.",
               choices=load_lexicon().names, nullable=True,
-              source="the lexicon's marketing concepts: the ideas Exhibits 2.3-2.7 discuss"),
+              source="the lexicon's marketing concepts: the ideas Exhibits 2.5-2.12 discuss"),
         Param("normalisation", str, "per_1000", "How counts are made comparable across seeds: "
               "mentions per 1,000 tokens of the seed, or each concept's share of the seed's "
               "mentions of the chosen concepts.", unit="per_1000: mentions per 1,000 tokens; "
