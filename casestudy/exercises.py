@@ -129,7 +129,7 @@ def check(exercise: str, answer: Any, /, **context: Any) -> Result:
     if _is_blank(answer):
         return Result(exercise, "not yet", "Replace the ... with your answer and run the check again.")
     try:
-        expected = eval(ex["expected"], {"__builtins__": {}}, _namespace(dict(context)))  # noqa: S307
+        expected = eval(ex["expected"], {"__builtins__": {}, **_namespace(dict(context))})  # noqa: S307
     except ExerciseError:
         raise
     except Exception as exc:  # a broken expression in the data file, named precisely
