@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import atomic, paths, provenance
 from . import pdf
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EDITIONS", "STUDENT_REMOVED_TAGS", "STUDENT_CLEARED_TAGS", "WORDS_PER_MINUTE",
            "MINUTES_PER_EXHIBIT", "SiteError", "Exhibit", "PageInfo", "SiteResult",
-           "edition_notebook", "executed_notebooks", "build_site", "build_editions",
+           "edition_notebook", "executed_notebooks", "build_site",
            "reading_order", "safe_id", "seed_anchor", "span_anchor"]
 
 _MARKER = "build-info.json"  # in every edition folder: marks it as ours to replace
@@ -382,9 +382,3 @@ def _print(folder: Path, edition: str, title: str, chapters: list[tuple[str, str
     finally:
         for source, _, _ in jobs:
             source.unlink(missing_ok=True)
-
-
-def build_editions(notebooks_dir: str | Path, outdir: str | Path,
-                   editions: Iterable[str] = EDITIONS, **kwargs: Any) -> list[SiteResult]:
-    """Build several editions in a row."""
-    return [build_site(notebooks_dir, outdir, e, **kwargs) for e in editions]

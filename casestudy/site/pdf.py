@@ -18,7 +18,7 @@ from pathlib import Path
 #: How the browser is started: no sandbox (containers, root), no GPU, nothing fetched.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)")
+_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)([^)]*)\)")
 
 
 def chromium() -> Path:
@@ -39,12 +39,9 @@ def unavailable() -> str | None:
 
 
 def _fixed_dates(data: bytes) -> bytes:
-    """``data`` with its creation and modification dates set to 2000-01-01, same length."""
-    def fix(m: re.Match[bytes]) -> bytes:
-        inner = m.group(0)[m.group(0).index(b"(D:") + 3:-1]
-        fixed = (b"20000101000000" + b"Z" + b"0" * len(inner))[:len(inner)]
-        return m.group(0)[:m.group(0).index(b"(D:") + 3] + fixed + b")"
-    return _DATE.sub(fix, data)
+    """``data`` with its creation and modification dates set to 2000-01-01 (same length)."""
+    return _DATE.sub(lambda m: m.group(1) + (b"20000101000000Z" + b"0" * 99)[:len(m.group(2))]
+                     + b")", data)
 
 
 def print_pdfs(jobs: list[tuple[Path, Path]]) -> None:
