@@ -35,12 +35,12 @@ def _cases(extra: str) -> list[tuple[str, str, dict]]:
         ("sources-extra", "05_sources", {"seeds_dir": extra, "opening_chars": 80}),
         ("strategy-2015", "01_strategy", {"as_of": 2015}),
         ("strategy-extra", "01_strategy", {"seeds_dir": extra, "lang": "original"}),
-        ("marketing-subset", "02_marketing", {"concepts": ["community", "trust"], "top_n": 5}),
+        ("marketing-subset", "02_marketing", {"concepts": ["community", "trust"], "normalisation": "share"}),
         ("marketing-extra", "02_marketing", {"seeds_dir": extra, "languages": ["de", "nl", "zh"]}),
-        ("financials-jpy", "03_financials", {"currency": "JPY", "scale": "billions"}),
-        ("financials-eur", "03_financials", {"currency": "EUR", "scale": "millions"}),
+        ("financials-low-price", "03_financials", {"car_price": 200_000.0}),
+        ("financials-impossible-price", "03_financials", {"car_price": 900_000.0}),
         ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
-        ("scenarios-b", "04_ev_scenarios", {"price_change_pct": -5.0, "elasticity": -1.5}),
+        ("scenarios-b", "04_ev_scenarios", {"price": 240000.0, "elasticity": -2.0}),
     ]
 
 
@@ -115,12 +115,13 @@ def test_marketing_new_language_seed(runs):
     assert "zzz_synthetic_de" in text
 
 
-@pytest.mark.parametrize("case,currency", [("financials-jpy", "JPY"), ("financials-eur", "EUR")])
-def test_financials_in_other_currencies(runs, case, currency):
+@pytest.mark.parametrize("case,expected", [("financials-low-price", "200,000 CNY"),
+                                           ("financials-impossible-price", "residual is negative")])
+def test_financials_under_another_car_price(runs, case, expected):
     _need("03_financials")
     ok, err, text = runs[case]
     assert ok, err
-    assert currency in text
+    assert expected in text
 
 
 @pytest.mark.parametrize("case", ["scenarios-a", "scenarios-b"])
@@ -129,6 +130,42 @@ def test_scenarios_under_other_inputs(runs, case):
     ok, err, text = runs[case]
     assert ok, err
     assert "(changed)" in text  # the parameter table marks what differs from the defaults
+
+
+STUDENT = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios"]
+
+
+@pytest.fixture(scope="module")
+def student_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, str, str]]:
+    """Each analysis notebook as the student edition has it: answer cells gone, exercises open."""
+    from casestudy.site import edition_notebook
+
+    tmp = tmp_path_factory.mktemp("student")
+    paths_in = []
+    for name in STUDENT:
+        nb = edition_notebook(nbformat.read(str(NOTEBOOKS / f"{name}.ipynb"), as_version=4), "student")
+        nbformat.write(nb, str(tmp / f"{name}.ipynb"))
+        paths_in.append(tmp / f"{name}.ipynb")
+    results = run_notebooks(paths_in, tmp / "out", jobs=2)
+    out = {}
+    for name, r in zip(STUDENT, results):
+        nb = nbformat.read(str(r.output), as_version=4) if r.output is not None else None
+        text = "" if nb is None else "\n".join(
+            str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+            for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        answers = 0 if nb is None else sum("answer" in c.metadata.get("tags", []) for c in nb.cells)
+        out[name] = (r.ok, r.error or "", text, answers)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", STUDENT)
+def test_the_student_edition_runs_with_its_exercises_unanswered(student_runs, name):
+    ok, err, text, answers = student_runs[name]
+    assert ok, err
+    assert answers == 0, "the student edition still holds model answers"
+    assert text.count(": not yet.") >= 2, "each check should say 'not yet' for an unanswered exercise"
+    assert ": right." not in text
 
 
 def test_refresh_is_byte_stable(tmp_path):
