@@ -98,7 +98,8 @@ def _cmd_params(args: argparse.Namespace) -> int:
     from .runner import resolve_notebooks
 
     nb = resolve_notebooks([args.notebook])[0]
-    print(f"Parameters of {nb.stem} (set with: casestudy run {nb.stem} -p NAME VALUE)\n")
+    print(f"Parameters of {nb.stem} (set with: casestudy run {nb.stem} -p NAME VALUE; "
+          "None for None)\n")
     for p in spec_for(nb.stem):
         print(f"  {p.name}: {p.type_name} = {p.default!r}")
         print(f"      {p.help}")
@@ -152,7 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="execute notebooks headless into an output folder")
     p.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all)")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a parameter, its value read as YAML (2015 is an int, [ja, zh] a list)")
+                   help="a parameter, its value read as YAML (2015 is an int, 5e+06 and 1e3 numbers, "
+                   "[ja, zh] a list, None or null is None; an empty value is an error)")
     p.add_argument("-r", "--raw-param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="a parameter whose value is taken as a plain string")
     p.add_argument("-f", "--param-file", action="append", metavar="FILE",
@@ -205,7 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CasestudyError as exc:
-        print(f"casestudy {args.command}: error: {exc}", file=sys.stderr)
+        print(f"casestudy {args.command}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder the user named cannot be used: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"casestudy {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
