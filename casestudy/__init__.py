@@ -1,8 +1,11 @@
 """The Xiaomi casebook's helper package.
 
-Loads and annotates the source articles (``load_corpus``) and holds the analysis
-the notebooks call: finance, scenarios, text analysis and plotting.  Heavy
-modules (tokenizers, matplotlib, papermill) are imported only when used.
+Loads and annotates the source articles (``load_corpus``) and the reference figures
+(``load_references``), shows exhibits with their Source lines (``show``), checks
+exercises (``check``), and holds what several notebooks or the CLI share: the
+scenario models behind ``casestudy sweep``, tokenizers, the plotting style, the
+runner and the site.  The analysis itself is in the notebooks.  Heavy modules
+(tokenizers, matplotlib, papermill) are imported only when used.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from .errors import (AnnotationError, CasestudyError, NotebookRunError, Paramete
                      SeedError)
 from .seeds import Seed
 from .references import ReferenceDataError, load_references, reference_citation
-from . import formulas, parameters, plotting, report
+from . import formulas, parameters, plotting
 from .display import fmt, md, show, source_line
 from .exercises import check
 

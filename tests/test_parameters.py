@@ -140,7 +140,7 @@ def test_check_values_unknown_name_without_a_close_one() -> None:
 
 
 def test_spec_for_unknown_notebook() -> None:
-    with pytest.raises(ParameterError, match="declared notebooks: 05_sources"):
+    with pytest.raises(ParameterError, match="declared notebooks: 00_case, 01_strategy"):
         spec_for("99_nothing")
     assert spec_for("notebooks/05_sources.ipynb") == spec_for("05_sources")
 
