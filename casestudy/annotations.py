@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import AnnotationError
+from .errors import AnnotationError, FileEntryError
 
 __all__ = [
     "Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
@@ -181,22 +181,24 @@ def _type_name(types: tuple[type, ...]) -> str:
     return " or ".join(names[t] for t in types)
 
 
-def _check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple[type, ...], bool]]
-                  ) -> dict[str, Any]:
+def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple[type, ...], bool]],
+                 error: type[FileEntryError] = AnnotationError) -> dict[str, Any]:
+    """Known fields, right types, required fields present, as ``error`` naming ``path``
+    and the entry ``where`` (shared by the annotation and reference loaders)."""
     if not isinstance(table, dict):
-        raise AnnotationError(path, where, f"expected a table, got {type(table).__name__}")
+        raise error(path, where, f"expected a table, got {type(table).__name__}")
     for name, value in table.items():
         if name not in spec:
-            raise AnnotationError(path, where, f"unknown field {name!r}; expected one of "
-                                  f"{', '.join(sorted(spec))}")
+            raise error(path, where, f"unknown field {name!r}; expected one of "
+                        f"{', '.join(sorted(spec))}")
         types, _ = spec[name]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if not ok:
-            raise AnnotationError(path, f"{where}.{name}", f"expected {_type_name(types)}, "
-                                  f"got {value!r} ({type(value).__name__})")
+            raise error(path, f"{where}.{name}", f"expected {_type_name(types)}, "
+                        f"got {value!r} ({type(value).__name__})")
     for name, (_, required) in spec.items():
         if required and name not in table:
-            raise AnnotationError(path, where, f"missing required field {name!r}")
+            raise error(path, where, f"missing required field {name!r}")
     return dict(table)
 
 
@@ -254,7 +256,7 @@ def load_annotation(path: Path) -> Annotation:
     if data.get("schema", 1) != 1:
         raise AnnotationError(path, "schema", f"unsupported schema {data['schema']!r}; expected 1")
 
-    meta = _check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"])
+    meta = check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"])
     for name in ("languages", "topics"):
         if name in meta:
             if not all(isinstance(v, str) for v in meta[name]):
@@ -287,7 +289,7 @@ def load_annotation(path: Path) -> Annotation:
         for i, item in enumerate(items, 1):
             where = f"{section}[{i}]" + (f" id={item['id']!r}" if isinstance(item, dict)
                                          and isinstance(item.get("id"), str) else "")
-            values = _check_fields(path, where, item, _SPECS[section])
+            values = check_fields(path, where, item, _SPECS[section])
             if "id" in values:
                 if values["id"] in ids:
                     raise AnnotationError(path, where, f"duplicate id {values['id']!r} (also in "

@@ -23,8 +23,8 @@ class SeedError(CasestudyError):
         super().__init__(f"{self.path}: {problem}")
 
 
-class AnnotationError(CasestudyError):
-    """An annotation file breaks the format in docs/annotations.md."""
+class FileEntryError(CasestudyError):
+    """A data file breaks its format: the message names the file, the entry and the problem."""
 
     def __init__(self, path: Path | str, where: str, problem: str) -> None:
         self.path = Path(path)
@@ -32,6 +32,10 @@ class AnnotationError(CasestudyError):
         self.problem = problem
         loc = f" [{where}]" if where else ""
         super().__init__(f"{self.path}{loc}: {problem}")
+
+
+class AnnotationError(FileEntryError):
+    """An annotation file breaks the format in docs/annotations.md."""
 
 
 class ParameterError(CasestudyError):
@@ -42,19 +46,12 @@ class NotebookRunError(CasestudyError):
     """Running one or more notebooks failed."""
 
 
-class ReferenceDataError(CasestudyError):
+class ReferenceDataError(FileEntryError):
     """A reference-figure file (``references/*.toml``) breaks the format in docs/references.md.
 
     Named ``ReferenceDataError`` so that it does not shadow Python's built-in
     ``ReferenceError``.
     """
-
-    def __init__(self, path: Path | str, where: str, problem: str) -> None:
-        self.path = Path(path)
-        self.where = where
-        self.problem = problem
-        loc = f" [{where}]" if where else ""
-        super().__init__(f"{self.path}{loc}: {problem}")
 
 
 class RunInterrupted(NotebookRunError):

@@ -90,23 +90,36 @@ def _load_file(path: Path, out: dict[str, dict[str, Any]]) -> None:
         out[qid] = ex
 
 
-def _namespace(context: dict[str, Any]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4)
+def _fact_values(seeds_dir: str | None) -> dict[str, float]:
+    """Fact values by id, loaded once per seeds folder (a notebook checks several answers)."""
     from .corpus import load_corpus
 
+    facts = load_corpus(seeds_dir).facts()
+    return dict(zip(facts["fact_id"], facts["value"].astype(float)))
+
+
+@functools.lru_cache(maxsize=1)
+def _ref_values() -> dict[str, float]:
+    from .references import load_references
+
+    refs = load_references()
+    return dict(zip(refs["ref_id"], refs["value"].astype(float)))
+
+
+def _namespace(context: dict[str, Any]) -> dict[str, Any]:
     seeds_dir = context.pop("seeds_dir", None)
-    facts = load_corpus(seeds_dir).facts().set_index("fact_id")
 
     def fact(fid: str) -> float:
-        if fid not in facts.index:
+        values = _fact_values(None if seeds_dir is None else str(seeds_dir))
+        if fid not in values:
             raise ExerciseError(f"the check needs fact {fid!r}, which this seeds folder lacks")
-        return float(facts.loc[fid, "value"])
+        return values[fid]
 
     def ref(rid: str) -> float:
-        from .references import load_references
-        refs = load_references().set_index("ref_id")
-        if rid not in refs.index:
+        if rid not in _ref_values():
             raise ExerciseError(f"the check needs reference figure {rid!r}; see references/")
-        return float(refs.loc[rid, "value"])
+        return _ref_values()[rid]
 
     ns: dict[str, Any] = {"fact": fact, "ref": ref, "abs": abs, "min": min, "max": max,
                           "round": round, "sum": sum, "len": len, "sorted": sorted,

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from .annotations import check_fields
 from .errors import ReferenceDataError
 from .paths import PACKAGE_DIR
 
@@ -75,31 +76,14 @@ def references_dir() -> Path:
     return PACKAGE_DIR / "_bundled" / "references"
 
 
-def _type_name(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number"}
-    return " or ".join(names[t] for t in types)
-
-
 def _check_table(path: Path, where: str, table: Any,
                  spec: dict[str, tuple[tuple[type, ...], bool]]) -> dict[str, Any]:
-    """Known fields, right types, required fields present; ``where`` names the entry."""
-    if not isinstance(table, dict):
-        raise ReferenceDataError(path, where, f"expected a table, got {table!r}")
-    for name, value in table.items():
-        if name not in spec:
-            raise ReferenceDataError(path, where, f"unknown field {name!r}; expected one of "
-                                     f"{', '.join(sorted(spec))}")
-        types, _ = spec[name]
-        if isinstance(value, bool) or not isinstance(value, types):
-            raise ReferenceDataError(path, f"{where}.{name}", f"expected {_type_name(types)}, "
-                                     f"got {value!r} ({type(value).__name__})")
-    for name, (_, required) in spec.items():
-        if required and name not in table:
-            raise ReferenceDataError(path, where, f"missing required field {name!r}")
-    for name, value in table.items():
+    """The annotation loader's field check, plus: no empty strings but in ``note``."""
+    entry = check_fields(path, where, table, spec, ReferenceDataError)
+    for name, value in entry.items():
         if isinstance(value, str) and name != "note" and not value.strip():
             raise ReferenceDataError(path, f"{where}.{name}", "expected a non-empty string, got ''")
-    return dict(table)
+    return entry
 
 
 def _entry_name(kind: str, index: int, table: Any) -> str:
