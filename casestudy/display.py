@@ -1,20 +1,12 @@
 """How an exhibit appears in a notebook: a numbered title, the evidence, a Source line.
 
-One call shows a table or a figure the notebook has just computed::
-
-    used = facts.loc[["s004-q3-2025-revenue", "s004-q3-2025-revenue-growth"]]
-    cs.show(table, "Exhibit 3.1. The quarter at a glance", facts=used)
-    cs.show(fig, "Exhibit 3.2. Revenue by segment", facts=used, refs=refs_used)
-
-Why a package function and not notebook code: every exhibit needs the same
-plumbing that is not worth a student's reading: a "Source:" line built from the
-evidence actually used (seeds with their outlet and date, reference documents
-with publisher, title and date), numbers formatted the same way everywhere,
-output that is byte-stable (plain ``DataFrame.to_html``, no random ids; PNG
-without dates) so nbval can compare it, alt text for figures, and metadata the
-HTML casebook reads (``metadata["casestudy"]``: exhibit number, title, source,
-seeds, reference documents, the table as CSV).  Everything that comes from a
-seeds folder is escaped before it reaches HTML or Markdown.
+``cs.show(table_or_figure, "Exhibit 3.1. Title", facts=rows, refs=ref_rows)`` does the
+plumbing every exhibit needs and no student needs to read: the "Source:" line built
+from the evidence actually used (seeds with outlet and date; reference documents
+with publisher, title and date), one number format, byte-stable output nbval can
+compare (plain ``DataFrame.to_html``; PNG without dates), alt text for figures, and
+``metadata["casestudy"]`` for the site (number, title, source, seeds, references,
+the table as CSV).  Everything from a seeds folder is escaped.
 """
 
 from __future__ import annotations
@@ -154,9 +146,11 @@ def _ref_docs(refs: Any) -> list[tuple[str, str]]:
     need = {"doc_id", "publisher", "document", "published"}
     if not need <= set(refs.columns):
         raise DisplayError(f"reference rows need the columns {sorted(need)} of load_references()")
+    from .references import reference_citation
+
     out: dict[str, str] = {}
     for _, r in refs.iterrows():
-        out.setdefault(str(r["doc_id"]), f"{r['publisher']}, {r['document']}, {r['published']}")
+        out.setdefault(str(r["doc_id"]), reference_citation(r))
     return list(out.items())
 
 

@@ -1,27 +1,13 @@
-"""The casebook's house style for figures ("exhibits").
+"""The casebook's house style for figures: one look, CJK labels, byte-stable files.
 
-Why this module exists
-    The exhibits carry Chinese and Japanese labels (小米, 雷军, 雷軍, スマホ, 营销).
-    matplotlib only ships DejaVu Sans, which has no CJK glyphs, so on a fresh machine
-    those labels come out as empty boxes with a "Glyph ... missing from font(s)"
-    warning.  The package therefore bundles a small subset of Noto Sans CJK JP,
-    renamed "Casebook CJK Sans" (``casestudy/fonts/``, SIL Open Font License 1.1,
-    built by ``tools/make_cjk_font.py``), and :func:`use_house_style` registers it
-    with matplotlib as the fallback family after DejaVu Sans.  Nothing is installed
-    system-wide, no matplotlib config file or font cache is written, nothing is
-    downloaded.
-
-What it offers
-    * :func:`use_house_style` - one look for every exhibit (size, colours, fonts) and
-      deterministic output (fixed SVG hash salt).
-    * :func:`exhibit` - the house title plus a "Source: ..." line (and an optional
-      note) under the figure (``cs.show`` calls it with the Source line it builds).
-    * :func:`missing_glyphs` - characters no house font can draw, to warn before a
-      user's own seed text is drawn as boxes.
-    * :func:`figure_bytes` - render without dates in the file metadata, so the same
-      figure gives byte-identical PNG, SVG, PDF and PS files.
-
-matplotlib itself is imported only when a function here is first called.
+matplotlib ships only DejaVu Sans, which has no CJK glyphs, so labels such as 小米
+or スマホ would come out as boxes.  The package bundles a subset of Noto Sans CJK JP
+renamed "Casebook CJK Sans" (``casestudy/fonts/``, SIL OFL 1.1, built by
+``tools/make_cjk_font.py``); :func:`use_house_style` registers it in memory as the
+fallback after DejaVu Sans (no system font, config file, cache or download).
+:func:`exhibit` draws an exhibit's title and Source line, :func:`missing_glyphs`
+finds characters no house font can draw, :func:`figure_bytes` renders without dates.
+matplotlib is imported only when a function here is first called.
 """
 
 from __future__ import annotations
@@ -74,11 +60,7 @@ _FOOTER_PAD = 0.06  # inches between the figure's bottom edge / the axes and the
 
 
 def cjk_font_path() -> Path:
-    """Path of the bundled CJK font file (``.otf`` or ``.ttf``, whichever the build kept).
-
-    Raises FileNotFoundError naming the folder if the font is not there (e.g. a
-    broken install that left out package data).
-    """
+    """Path of the bundled CJK font (FileNotFoundError naming the folder if it is missing)."""
     for suffix in (".otf", ".ttf"):
         path = FONT_DIR / f"{_FONT_STEM}{suffix}"
         if path.is_file():
@@ -89,11 +71,7 @@ def cjk_font_path() -> Path:
 
 
 def house_rc() -> dict[str, Any]:
-    """The rcParams the house style sets (a fresh dict; nothing is applied).
-
-    Useful with ``matplotlib.rc_context(house_rc())`` after :func:`use_house_style`
-    has registered the font once.
-    """
+    """The rcParams the house style sets (a fresh dict; nothing is applied)."""
     from cycler import cycler
 
     return {
@@ -143,11 +121,7 @@ def house_rc() -> dict[str, Any]:
 
 
 def _register_font(path: Path) -> None:
-    """Add *path* to matplotlib's font manager unless it is already there.
-
-    ``FontManager.addfont`` only changes the in-memory font list: no config file or
-    font cache on disk is written.
-    """
+    """Add *path* to matplotlib's in-memory font list unless it is there (no cache written)."""
     from matplotlib import font_manager
 
     fname = os.fsdecode(path)
@@ -157,19 +131,8 @@ def _register_font(path: Path) -> None:
 
 
 def use_house_style() -> None:
-    """Register the bundled CJK font and apply the house style to matplotlib.
-
-    Sets figure size, dpi, the colour-blind-safe colour cycle, axes style, and
-    ``font.family = ["DejaVu Sans", "Casebook CJK Sans"]``: matplotlib falls back
-    glyph by glyph, so Latin text is drawn with DejaVu Sans and CJK characters with
-    the bundled subset.  ``svg.hashsalt`` is fixed so SVG ids are the same on every
-    run; use :func:`figure_bytes` / :func:`save_figure` to also keep dates out of
-    the files' metadata.
-
-    Only the in-memory ``matplotlib.rcParams`` and font list change; the user's
-    matplotlibrc and font cache are not touched.  Idempotent and cheap when called
-    again (the font is registered once).
-    """
+    """Register the bundled CJK font and apply the house style (idempotent; only the
+    in-memory rcParams and font list change)."""
     import matplotlib as mpl
 
     _register_font(cjk_font_path())
@@ -194,11 +157,7 @@ def _figure_and_axes(ax_or_fig: Axes | Figure) -> tuple[Figure, Axes | None]:
 
 
 def _text_width_pt(text: str, size: float) -> float:
-    """Width of *text* in points at font *size*, in the current fonts (with CJK fallback).
-
-    Measured with matplotlib's ``TextToPath`` (no renderer needed, so deterministic);
-    missing-glyph warnings are left to the actual drawing.
-    """
+    """Width of *text* in points at font *size* (TextToPath: no renderer, deterministic)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
@@ -214,11 +173,7 @@ _TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 
 
 def _wrap(text: str, max_width_pt: float, size: float) -> list[str]:
-    """Greedy line wrap of *text* to *max_width_pt* points at font *size*.
-
-    Breaks at spaces, and between any two CJK characters (which have no spaces);
-    a single word longer than a line is left whole.
-    """
+    """Greedy wrap of *text* to *max_width_pt*, breaking at spaces and between CJK characters."""
     lines: list[str] = []
     line = ""
     for token in _TOKENS.findall(" ".join(text.split())):
@@ -233,19 +188,10 @@ def _wrap(text: str, max_width_pt: float, size: float) -> list[str]:
 
 
 def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None = None) -> list[Text]:
-    """Title an exhibit the house way and put its "Source: ..." line under the figure.
-
-    * *title* goes top left: as the axes title for an Axes, as the figure's
-      ``suptitle`` for a Figure (for multi-panel exhibits).
-    * *source* (best built with ``casestudy.display.source_line``) is written under the figure in
-      small grey type, prefixed with "Source: " if it lacks it; *note* (e.g. a caveat
-      or definition) goes on a line below, prefixed with "Note: ".  Long lines wrap.
-    * Room for these lines is reserved at the bottom of the figure (constrained or
-      tight layout rect, else ``subplots_adjust``) so they do not overlap tick labels.
-
-    Calling it again on the same figure replaces the previous title, source and note.
-    Returns the footer Text artists (source first), which are also in ``fig.texts``.
-    Raises ValueError for an empty title or source: every exhibit cites its seeds.
+    """Title an exhibit (axes title, or ``suptitle`` for a Figure) and put its Source line
+    and optional note under it in small grey type, wrapped, with room reserved so they
+    do not overlap tick labels.  Calling it again replaces them.  Returns the footer
+    Text artists; ValueError for an empty title or source: every exhibit cites its evidence.
     """
     from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
@@ -315,15 +261,8 @@ def _drawable() -> frozenset[int]:
 
 
 def missing_glyphs(text: str) -> set[str]:
-    """The characters of *text* that neither DejaVu Sans nor the bundled CJK font can draw.
-
-    Checked against the fonts' character maps, i.e. exactly the characters for which
-    matplotlib would warn "Glyph ... missing from font(s)" and draw a box under the
-    house style.  Newlines are not reported (matplotlib breaks lines there); other
-    control characters such as tab are (matplotlib draws them as missing glyphs).
-    Use it to warn up front about a user's own seed, e.g. a hanzi outside GB 2312
-    level 1 / JIS X 0208 level 1 that is not in the bundled seeds either.
-    """
+    """The characters of *text* that neither DejaVu Sans nor the bundled CJK font can
+    draw (those matplotlib would warn about and draw as boxes); newlines excepted."""
     drawable = _drawable()
     return {c for c in set(text) if c != "\n" and ord(c) not in drawable}
 
@@ -335,14 +274,8 @@ _NO_DATE_METADATA: dict[str, dict[str, Any]] = {
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", **savefig_kwargs: Any) -> bytes:
-    """Render *fig* to bytes in format *fmt* ("png", "svg", "pdf", "ps", "eps"), without dates.
-
-    SVG and PDF are written without a creation date, the PostScript ``%%CreationDate``
-    comment is dropped, and PNG carries none anyway; together with the fixed
-    ``svg.hashsalt`` of the house style the same figure gives the same bytes every time.
-    Extra keyword arguments go to ``Figure.savefig`` (a ``metadata`` dict is merged
-    over the date-free defaults).
-    """
+    """Render *fig* as *fmt* ("png", "svg", "pdf", "ps", "eps") without dates in the file,
+    so the same figure always gives the same bytes."""
     fmt = fmt.lower().lstrip(".")
     metadata = dict(_NO_DATE_METADATA.get(fmt, {}))
     metadata.update(savefig_kwargs.pop("metadata", None) or {})
