@@ -159,7 +159,7 @@ def test_at_least_two_checked_exercises(name):
 # seed and exhibit numbers, code in backticks.  Any other figure must come from the
 # package (a fact, a derivation or a parameter), not be typed into the notebook.
 _MD_ALLOWED = [r"\[(\d{3}|[A-Za-z][A-Za-z .-]*)\]\(sources\.html#[^)\s]+\)", r"`[^`]*`", r"\b(19|20)\d{2}\b", r"\bQ[1-4]\b", r"(?m)^\s*\d+\.\s",
-               r"\bseeds? \d{3}\b", r"\b\d+\.\d+[a-z]?\b", r"· \d\.", r"\(\d\)",
+               r"\bseeds? \d{3}\b", r"\bExhibits?\s+\d+\.\d+[a-z]?(\s*(,|and|or|to|–|-)\s*\d+\.\d+[a-z]?)*\b", r"· \d\.", r"\(\d\)",
                r"\bquestions? \d\b", r"\b[A-Za-z]+\d+[A-Za-z]*\b",
                r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\b"]
