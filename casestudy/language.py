@@ -1,14 +1,13 @@
-"""Language of each paragraph, so a mixed document is seen as mixed.
+"""Language of a document and of each of its paragraphs, so a mixed document is seen as mixed.
 
-Chinese and Japanese are told apart by script (kana is Japanese; Han characters
-alone follow the document: a kana-free line in a Japanese text is Japanese).
-Latin-script paragraphs go to ``lingua-language-detector`` (maintained, accurate
-on short text, models inside the wheel so nothing is downloaded), restricted to
-the European languages a seed of this case could plausibly be in.  It loads only
-those languages' models, lazily: about 0.2 s for the whole corpus.  (py3langid
-was tried first: its single 97-language model takes 1.6 s to decompress at
-every start, more than the whole corpus may take to load.)  Short lines
-(captions, headings) are too short to judge and take the document's language.
+Chinese and Japanese are told apart by script (kana is Japanese; a kana-free
+line in a Japanese document is Japanese).  Latin-script lines go to
+``lingua-language-detector`` (maintained, accurate on short text, models inside
+the wheel), restricted to the European languages a seed could plausibly be in
+and loaded lazily: about 0.2 s for the whole corpus (py3langid's 97-language
+model took 1.6 s to decompress at every start).  Lines too short to judge
+(captions, headings) take the document's language.  Each line is classified
+once; an undeclared document's language is derived from the same results.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Paragraph", "detect_language", "split_paragraphs", "LATIN_LANGUAGES"]
+__all__ = ["Paragraph", "detect_languages", "LATIN_LANGUAGES"]
 
 LATIN_LANGUAGES = ("en", "de", "nl", "fr", "es")  # 0.25 s for the corpus; adding it, pt took 0.75 s
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
@@ -25,6 +24,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 MIN_LATIN_LETTERS = 25
+_HAN_ONLY = "han"  # a kana-free CJK line: Japanese in a Japanese document, else Chinese
 
 
 @dataclass(frozen=True)
@@ -50,48 +50,50 @@ def _classify_latin(text: str) -> str | None:
     return None if found is None else found.iso_code_639_1.name.lower()
 
 
-def script_counts(text: str) -> dict[str, int]:
+def _scripts(text: str) -> tuple[int, int, int, int]:
     """Letters per script: kana, han, latin, hangul."""
-    return {"kana": len(_KANA.findall(text)), "han": len(_HAN.findall(text)),
-            "latin": len(_LATIN.findall(text)), "hangul": len(_HANGUL.findall(text))}
+    return (len(_KANA.findall(text)), len(_HAN.findall(text)),
+            len(_LATIN.findall(text)), len(_HANGUL.findall(text)))
 
 
-def detect_language(text: str, default: str = "und") -> str:
-    """The ISO 639-1 code of ``text``, or ``default`` when the text is too short to tell.
-
-    A kana-free CJK line is Japanese when ``default`` (the document's language) is.
-    """
-    c = script_counts(text)
-    cjk = c["kana"] + c["han"]
-    if c["hangul"] > cjk and c["hangul"] > c["latin"]:
-        return "ko"
-    if cjk and cjk >= c["latin"] / 3:
-        return "ja" if c["kana"] or default == "ja" else "zh"
-    if c["latin"] >= MIN_LATIN_LETTERS:
-        return _classify_latin(text) or default
-    return default
+def _line_language(line: str) -> tuple[str | None, int]:
+    """The language of one line (``None``: too short to tell) and its Latin letter count."""
+    kana, han, latin, hangul = _scripts(line)
+    if hangul > kana + han and hangul > latin:
+        return "ko", 0
+    if kana + han and kana + han >= latin / 3:
+        return ("ja" if kana else _HAN_ONLY), 0
+    if latin >= MIN_LATIN_LETTERS:
+        return _classify_latin(line), latin
+    return None, 0
 
 
-def split_paragraphs(text: str, default: str = "und") -> list[Paragraph]:
-    """Each non-empty line of ``text`` with its language.
+def _document_language(text: str, latin_votes: dict[str, int]) -> str:
+    """The language with the most letters: CJK by script share, Latin by the lines' detections."""
+    kana, han, latin, _ = _scripts(text)
+    if kana + han == 0 and latin == 0:
+        return "und"
+    if kana + han and kana + han >= latin / 3:
+        return "ja" if kana >= 0.05 * (kana + han) else "zh"
+    if latin_votes:
+        return min(latin_votes, key=lambda k: (-latin_votes[k], k))
+    return _classify_latin(text) or "und"
 
-    ``default`` is used for lines too short to judge; pass the document's language.
-    """
-    out: list[Paragraph] = []
+
+def detect_languages(text: str, declared: str = "") -> tuple[str, list[Paragraph]]:
+    """The document's language (``declared`` if given) and each non-empty line with its language."""
+    lines: list[tuple[int, int, str | None]] = []
+    votes: dict[str, int] = {}
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
         if line.strip():
-            out.append(Paragraph(pos, end, detect_language(line, default)))
+            lang, letters = _line_language(line)
+            lines.append((pos, end, lang))
+            if letters and lang:
+                votes[lang] = votes.get(lang, 0) + letters
         pos = end + 1
-    return out
-
-
-def document_language(text: str) -> str:
-    """The language with the most letters in ``text`` (``und`` if none)."""
-    c = script_counts(text)
-    if c["kana"] + c["han"] == 0 and c["latin"] == 0:
-        return "und"
-    if c["kana"] + c["han"] >= c["latin"] / 3 and c["kana"] + c["han"] > 0:
-        return "ja" if c["kana"] >= 0.05 * (c["kana"] + c["han"]) else "zh"
-    return _classify_latin(text) or "und"
+    language = declared or _document_language(text, votes)
+    han = "ja" if language == "ja" else "zh"
+    return language, [Paragraph(s, e, han if lang == _HAN_ONLY else lang or language)
+                      for s, e, lang in lines]
