@@ -1,17 +1,17 @@
 """The corpus: every seed in a folder, and the tables the notebooks read.
 
 ``load_corpus()`` loads the bundled seeds (or any folder of ``.txt`` files with
-optional ``.toml`` annotations beside them).  The tables are pandas DataFrames
-with offsets into each seed's exact original text, so every figure in a
-notebook can cite its seed and quote.
+optional ``.toml`` annotations beside them).  The tables are pandas DataFrames with
+offsets into each seed's exact original text, so every figure in a notebook can cite
+its seed and quote.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -19,29 +19,16 @@ from . import paths
 from .errors import AnnotationError, SeedError
 from .seeds import Seed, load_seed
 
-__all__ = ["Corpus", "load_corpus", "sha256"]
-
-
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+__all__ = ["Corpus", "load_corpus"]
 
 
 def _year(date: str) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-@dataclass(frozen=True)
-class CoverageRow:
-    """One number found automatically and how (or whether) the annotations explain it."""
-
-    seed_id: str
-    start: int
-    end: int
-    text: str
-    kind: str
-    status: str  # fact | event | ignored | article-date | uncovered
-    detail: str
+def _frame(rows: list[dict[str, Any]], columns: list[str], sort: list[str] | None = None) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    return df.sort_values(sort, kind="stable").reset_index(drop=True) if sort else df
 
 
 class Corpus:
@@ -53,7 +40,6 @@ class Corpus:
         self.folder = folder
         self.as_of_year = as_of
 
-    # -- collection protocol ---------------------------------------------
     def __iter__(self) -> Iterator[Seed]:
         return iter(self._seeds)
 
@@ -78,12 +64,9 @@ class Corpus:
         return Corpus([s for s in self._seeds if s.language in wanted], self.folder, self.as_of_year)
 
     def as_of(self, year: int | None) -> "Corpus":
-        """The case as an analyst could have seen it in ``year``.
-
-        Keeps the seeds published (or dated by inference) in or before ``year``;
-        an undated seed is left out, since nobody can say when it was readable.
-        The event tables then also drop events dated after ``year``.
-        """
+        """The case as an analyst could have seen it in ``year``: the seeds published (or
+        dated by inference) in or before ``year``, and only events up to ``year``.  An
+        undated seed is left out, since nobody can say when it was readable."""
         if year is None:
             return Corpus(self._seeds, self.folder, None)
         kept = [s for s in self._seeds if (_year(s.metadata.date) or 10**9) <= year]
@@ -103,26 +86,21 @@ class Corpus:
                 "topics": ", ".join(m.topics), "summary": m.summary, "chars": len(s.raw),
                 "annotated": s.annotation.path is not None,
             })
-        return pd.DataFrame(rows, columns=[
+        return _frame(rows, [
             "seed_id", "title", "title_en", "outlet", "author", "date", "date_precision",
             "date_evidence", "language", "languages", "genre", "stance", "topics", "summary",
             "chars", "annotated"])
 
     def events(self) -> pd.DataFrame:
-        """Dated events, oldest first (``seed_id, date, precision, summary, quote, start, end``)."""
-        rows = []
-        for s in self._seeds:
-            for loc in s.events:
-                e = loc.entry
-                if self.as_of_year is not None and (_year(e.date) or 0) > self.as_of_year:
-                    continue
-                rows.append({"seed_id": s.id, "event_id": e.id, "date": e.date,
-                             "precision": e.date_precision, "kind": e.kind, "summary": e.summary,
-                             "quote": s.raw[loc.start:loc.end], "start": loc.start, "end": loc.end,
-                             "note": e.note})
-        df = pd.DataFrame(rows, columns=["seed_id", "event_id", "date", "precision", "kind",
-                                         "summary", "quote", "start", "end", "note"])
-        return df.sort_values(["date", "seed_id", "start"], kind="stable").reset_index(drop=True)
+        """Dated events, oldest first (up to the ``as_of`` year, if any)."""
+        rows = [{"seed_id": s.id, "event_id": loc.entry.id, "date": loc.entry.date,
+                 "precision": loc.entry.date_precision, "kind": loc.entry.kind,
+                 "summary": loc.entry.summary, "quote": s.raw[loc.start:loc.end],
+                 "start": loc.start, "end": loc.end, "note": loc.entry.note}
+                for s in self._seeds for loc in s.events
+                if self.as_of_year is None or (_year(loc.entry.date) or 0) <= self.as_of_year]
+        return _frame(rows, ["seed_id", "event_id", "date", "precision", "kind", "summary",
+                             "quote", "start", "end", "note"], ["date", "seed_id", "start"])
 
     def facts(self) -> pd.DataFrame:
         """Every curated fact with its quote and offsets into the seed's original."""
@@ -136,105 +114,77 @@ class Corpus:
                              "reading": s.raw[loc.value_start:loc.value_end],
                              "approx": f.approx, "qualifier": f.qualifier, "note": f.note,
                              "seed_date": s.metadata.date})
-        return pd.DataFrame(rows, columns=["fact_id", "seed_id", "metric", "value", "unit", "period",
-                                           "entity", "quote", "start", "end", "reading", "approx",
-                                           "qualifier", "note", "seed_date"])
-
-    def fact(self, fact_id: str) -> pd.Series:
-        """One fact by id (a row of :meth:`facts`)."""
-        df = self.facts()
-        hit = df[df["fact_id"] == fact_id]
-        if hit.empty:
-            raise KeyError(f"no fact {fact_id!r} in seeds {', '.join(self.ids)}")
-        return hit.iloc[0]
+        return _frame(rows, ["fact_id", "seed_id", "metric", "value", "unit", "period", "entity",
+                             "quote", "start", "end", "reading", "approx", "qualifier", "note",
+                             "seed_date"])
 
     def claims(self) -> pd.DataFrame:
         """The articles' key arguments: English gloss and verbatim quote."""
         rows = [{"seed_id": s.id, "claim_id": loc.entry.id, "gloss": loc.entry.gloss,
                  "quote": s.raw[loc.start:loc.end], "start": loc.start, "end": loc.end}
                 for s in self._seeds for loc in s.claims]
-        return pd.DataFrame(rows, columns=["seed_id", "claim_id", "gloss", "quote", "start", "end"])
+        return _frame(rows, ["seed_id", "claim_id", "gloss", "quote", "start", "end"])
 
     def text_issues(self) -> pd.DataFrame:
         """Curated corrections and flags: what is wrong with each text and what cleaning does."""
         rows = []
         for s in self._seeds:
-            for ed in s.edits:
-                if not ed.curated:  # automatic cleaning is summarised by the exhibits
-                    continue
-                rows.append({"seed_id": s.id, "kind": ed.kind, "action": "corrected",
-                             "original": s.raw[ed.start:ed.end], "reading": ed.replacement,
-                             "note": ed.note, "start": ed.start, "end": ed.end})
-            for loc in s.flags:
-                rows.append({"seed_id": s.id, "kind": loc.entry.kind, "action": "flagged",
-                             "original": s.raw[loc.start:loc.end], "reading": "",
-                             "note": loc.entry.note, "start": loc.start, "end": loc.end})
-        df = pd.DataFrame(rows, columns=["seed_id", "kind", "action", "original", "reading", "note",
-                                         "start", "end"])
-        return df.sort_values(["seed_id", "start", "action"], kind="stable").reset_index(drop=True)
+            rows += [{"seed_id": s.id, "kind": ed.kind, "action": "corrected",
+                      "original": s.raw[ed.start:ed.end], "reading": ed.replacement,
+                      "note": ed.note, "start": ed.start, "end": ed.end}
+                     for ed in s.edits if ed.curated]
+            rows += [{"seed_id": s.id, "kind": loc.entry.kind, "action": "flagged",
+                      "original": s.raw[loc.start:loc.end], "reading": "",
+                      "note": loc.entry.note, "start": loc.start, "end": loc.end}
+                     for loc in s.flags]
+        return _frame(rows, ["seed_id", "kind", "action", "original", "reading", "note", "start",
+                             "end"], ["seed_id", "start", "action"])
 
     def annotations(self) -> pd.DataFrame:
         """Every annotated span: curated (claim, event, fact, correction, flag, ignore) and
         automatic (entity, number), as ``seed_id, kind, start, end, text, label``."""
         rows = []
         for s in self._seeds:
-            def add(kind: str, start: int, end: int, label: str) -> None:
-                rows.append({"seed_id": s.id, "kind": kind, "start": start, "end": end,
-                             "text": s.raw[start:end], "label": label})
-            for loc in s.claims:
-                add("claim", loc.start, loc.end, loc.entry.id)
-            for loc in s.events:
-                add("event", loc.start, loc.end, f"{loc.entry.date} {loc.entry.id}")
-            for loc in s.facts:
-                add("fact", loc.start, loc.end, loc.entry.id)
-            for loc in s.ignores:
-                add("ignore", loc.start, loc.end, loc.entry.reason)
-            for loc in s.flags:
-                add("flag", loc.start, loc.end, f"{loc.entry.kind}: {loc.entry.note}")
-            for ed in s.edits:
-                if not ed.curated and ed.kind != "hyphenation":
-                    continue
-                add("correction", ed.start, ed.end, f"{ed.kind} -> {ed.replacement!r}")
-            for ent in s.entities:
-                rs, re_ = s.raw_span(ent.start, ent.end)
-                add("entity", rs, re_, f"{ent.type}: {ent.entity}")
-            for n in s.numbers:
-                rs, re_ = s.raw_span(n.start, n.end)
-                label = f"{n.kind}: {n.date or format(n.value, 'g')}" + (f" {n.unit}" if n.unit else "")
-                add("number", rs, re_, label)
-        df = pd.DataFrame(rows, columns=["seed_id", "kind", "start", "end", "text", "label"])
-        return df.sort_values(["seed_id", "start", "end", "kind"], kind="stable").reset_index(drop=True)
+            spans = [("claim", loc.start, loc.end, loc.entry.id) for loc in s.claims]
+            spans += [("event", loc.start, loc.end, f"{loc.entry.date} {loc.entry.id}")
+                      for loc in s.events]
+            spans += [("fact", loc.start, loc.end, loc.entry.id) for loc in s.facts]
+            spans += [("ignore", loc.start, loc.end, loc.entry.reason) for loc in s.ignores]
+            spans += [("flag", loc.start, loc.end, f"{loc.entry.kind}: {loc.entry.note}")
+                      for loc in s.flags]
+            spans += [("correction", ed.start, ed.end, f"{ed.kind} -> {ed.replacement!r}")
+                      for ed in s.edits if ed.curated or ed.kind == "hyphenation"]
+            spans += [("entity", *s.raw_span(e.start, e.end), f"{e.type}: {e.entity}")
+                      for e in s.entities]
+            spans += [("number", *s.raw_span(n.start, n.end), f"{n.kind}: "
+                       f"{n.date or format(n.value, 'g')}" + (f" {n.unit}" if n.unit else ""))
+                      for n in s.numbers]
+            rows += [{"seed_id": s.id, "kind": kind, "start": a, "end": b, "text": s.raw[a:b],
+                      "label": label} for kind, a, b, label in spans]
+        return _frame(rows, ["seed_id", "kind", "start", "end", "text", "label"],
+                      ["seed_id", "start", "end", "kind"])
 
     def coverage(self) -> pd.DataFrame:
-        """Each number found automatically and what explains it (or ``uncovered``)."""
+        """Each number found automatically and what explains it: a fact read from it, the
+        article's date, an event's date, an ignore entry, or nothing (``uncovered``)."""
         rows = []
         for s in self._seeds:
-            facts = [(loc.value_start, loc.value_end, loc.entry.id) for loc in s.facts]
-            ignores = [(loc.start, loc.end, loc.entry.reason) for loc in s.ignores]
-            events = [(loc.start, loc.end, loc.entry) for loc in s.events]
+            date = s.metadata.date
             for n in s.numbers:
                 rs, re_ = s.raw_span(n.start, n.end)
-                status, detail = "uncovered", ""
-                for fs, fe, fid in facts:
-                    if fs is not None and fs < re_ and rs < fe:
-                        status, detail = "fact", fid
-                        break
-                if status == "uncovered" and n.kind == "date" and s.metadata.date and n.date and (
-                        n.date.startswith(s.metadata.date) or s.metadata.date.startswith(n.date)):
-                    status, detail = "article-date", s.metadata.date
-                if status == "uncovered":
-                    for es, ee, ev in events:
-                        if es <= rs and re_ <= ee and _date_part_of(n, ev.date):
-                            status, detail = "event", ev.id
-                            break
-                if status == "uncovered":
-                    for is_, ie, reason in ignores:
-                        if is_ <= rs and re_ <= ie:
-                            status, detail = "ignored", reason
-                            break
-                rows.append(CoverageRow(s.id, rs, re_, n.text, n.kind, status, detail).__dict__)
-        return pd.DataFrame(rows, columns=["seed_id", "start", "end", "text", "kind", "status",
-                                           "detail"])
+                hits = [("fact", loc.entry.id) for loc in s.facts
+                        if loc.value_start is not None and loc.value_start < re_ and rs < loc.value_end]
+                if not hits and n.kind == "date" and date and n.date and (
+                        n.date.startswith(date) or date.startswith(n.date)):
+                    hits = [("article-date", date)]
+                hits += [("event", loc.entry.id) for loc in s.events
+                         if loc.start <= rs and re_ <= loc.end and _date_part_of(n, loc.entry.date)]
+                hits += [("ignored", loc.entry.reason) for loc in s.ignores
+                         if loc.start <= rs and re_ <= loc.end]
+                status, detail = hits[0] if hits else ("uncovered", "")
+                rows.append({"seed_id": s.id, "start": rs, "end": re_, "text": n.text,
+                             "kind": n.kind, "status": status, "detail": detail})
+        return _frame(rows, ["seed_id", "start", "end", "text", "kind", "status", "detail"])
 
     def coverage_summary(self) -> pd.DataFrame:
         """Per seed: numbers found, explained by facts, events, ignores, and left uncovered."""
@@ -246,44 +196,41 @@ class Corpus:
                         "read_as_facts": int(c.get("fact", 0)),
                         "event_dates": int(c.get("event", 0) + c.get("article-date", 0)),
                         "ignored": int(c.get("ignored", 0)), "uncovered": int(c.get("uncovered", 0))})
-        return pd.DataFrame(out, columns=["seed_id", "numbers_found", "facts_curated", "read_as_facts",
-                                          "event_dates", "ignored", "uncovered"])
+        return _frame(out, ["seed_id", "numbers_found", "facts_curated", "read_as_facts",
+                            "event_dates", "ignored", "uncovered"])
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of each seed file's bytes, by seed id."""
-        return {s.id: sha256(s.path) for s in self._seeds}
+        return {s.id: hashlib.sha256(s.path.read_bytes()).hexdigest() for s in self._seeds}
 
 
-def _date_part_of(n: object, event_date: str) -> bool:
+def _date_part_of(n: Any, event_date: str) -> bool:
     """Whether a number mention is (part of) an event's date."""
-    parts = event_date.split("-")
-    date = getattr(n, "date", None)
-    if date:
-        d = date.lstrip("-")
+    if n.date:
+        d = n.date.lstrip("-")
         return event_date.startswith(d) or d.startswith(event_date) or (
-            date.startswith("--") and event_date[5:].startswith(d)) or (
-            date.startswith("T"))
-    value = getattr(n, "number", None)
-    if value is None or value != int(value):
+            n.date.startswith("--") and event_date[5:].startswith(d)) or n.date.startswith("T")
+    if n.number != int(n.number):
         return False
-    return any(int(p) == int(value) for p in parts if p.isdigit())
+    return any(int(p) == int(n.number) for p in event_date.split("-") if p.isdigit())
 
 
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     """Load every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``).
 
-    A relative ``seeds_dir`` is resolved against ``$CASESTUDY_CWD`` if set, else
-    the working directory: ``casestudy run`` sets it to the folder it was started
-    in, since a kernel's working directory may differ, so ``-p seeds_dir my_seeds``
-    means the same folder as ``ls my_seeds`` would.
+    A relative ``seeds_dir`` is resolved against ``$CASESTUDY_CWD`` if set (``casestudy
+    run`` sets it to the folder it was started in, since a kernel's working directory may
+    differ), else the working directory.
 
-    Raises :class:`~casestudy.errors.SeedError` for a folder that does not exist,
-    holds no seeds or holds two seeds with the same id, for unreadable, dangling
-    or oversized seed files (see :data:`casestudy.seeds.MAX_SEED_BYTES`);
-    :class:`~casestudy.errors.AnnotationError` for bad annotations, including a
-    fact id used twice in the folder.
+    Raises :class:`~casestudy.errors.SeedError` for a folder that does not exist, holds no
+    seeds or two seeds with the same id, and for unreadable, dangling or oversized seed
+    files; :class:`~casestudy.errors.AnnotationError` for bad annotations, an annotation
+    without its seed, and a fact id used twice in the folder.
     """
-    folder = _resolve(seeds_dir) if seeds_dir is not None else paths.seeds_dir()
+    folder = paths.seeds_dir() if seeds_dir is None else Path(seeds_dir)
+    base = os.environ.get("CASESTUDY_CWD")
+    if seeds_dir is not None and base and not folder.is_absolute():
+        folder = Path(base) / folder
     if not folder.exists():
         raise SeedError(folder, "the seeds folder does not exist; expected a folder of .txt files")
     if not folder.is_dir():
@@ -305,39 +252,24 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
         if key in seen:
             raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
         seen[key] = p
-    stems = {p.stem for p in files}
     for ann in (p for p in entries if p.suffix == ".toml"):
-        if ann.stem not in stems:  # exact: load_seed looks for <stem>.toml, case and all
+        if ann.stem not in {p.stem for p in files}:  # exact: load_seed looks for <stem>.toml
             other = seen.get(ann.stem.casefold())
             hint = f" (the seed {other.name} differs in case)" if other is not None else ""
             raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file"
                                   f"{hint}; expected the annotation to be named after its seed")
     seeds = [load_seed(p) for p in files]
-    _check_unique_fact_ids(seeds)
+    first: dict[str, Seed] = {}
+    for s in seeds:  # fact ids are unique across the folder (docs/annotations.md)
+        for loc in s.facts:
+            fid = loc.entry.id  # type: ignore[attr-defined]
+            if fid in first:
+                raise AnnotationError(s.annotation.path or s.path, f"facts id={fid!r}",
+                                      f"duplicate fact id {fid!r}: also used in "
+                                      f"{(first[fid].annotation.path or first[fid].path).name}; "
+                                      "expected fact ids unique across the seeds folder")
+            first[fid] = s
     corpus = Corpus(seeds, folder)
     from .display import remember
     remember(corpus)
     return corpus
-
-
-def _resolve(seeds_dir: str | Path) -> Path:
-    import os
-
-    folder = Path(seeds_dir)
-    base = os.environ.get("CASESTUDY_CWD")
-    return Path(base) / folder if base and not folder.is_absolute() else folder
-
-
-def _check_unique_fact_ids(seeds: Iterable[Seed]) -> None:
-    """Fact ids are unique across the corpus (docs/annotations.md): a second use is an error."""
-    first: dict[str, Seed] = {}
-    for s in seeds:
-        for loc in s.facts:
-            fid = loc.entry.id  # type: ignore[attr-defined]
-            if fid in first:
-                other = first[fid]
-                raise AnnotationError(s.annotation.path or s.path, f"facts id={fid!r}",
-                                      f"duplicate fact id {fid!r}: also used in "
-                                      f"{(other.annotation.path or other.path).name}; "
-                                      "expected fact ids unique across the seeds folder")
-            first[fid] = s

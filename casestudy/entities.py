@@ -1,8 +1,8 @@
 """Named entities from a small multilingual gazetteer (``data/entities.toml``).
 
-A gazetteer, not a statistical tagger: the seeds name a few dozen companies,
-people and products in four languages, a curated list finds all of them with
-exact spans, and a reviewer can see why each match was made.
+A gazetteer, not a statistical tagger: the seeds name a few dozen companies, people
+and products in four languages; a curated list finds them all with exact spans, and
+a reviewer can see why each match was made.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .errors import AnnotationError
+from .paths import PACKAGE_DIR
 
-__all__ = ["EntityMention", "find_entities", "load_gazetteer", "GAZETTEER_PATH"]
+__all__ = ["EntityMention", "find_entities"]
 
-GAZETTEER_PATH = Path(__file__).resolve().parent / "data" / "entities.toml"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
@@ -32,37 +31,25 @@ class EntityMention:
     type: str
 
 
-@lru_cache(maxsize=4)
-def load_gazetteer(path: Path = GAZETTEER_PATH) -> tuple[tuple[str, str, str], ...]:
-    """``(alias, entity, type)`` triples, longest alias first."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for name, entry in data.items():
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """One pattern of every alias, longest first, and alias -> (entity, type)."""
+    path = PACKAGE_DIR / "data" / "entities.toml"
+    lookup: dict[str, tuple[str, str]] = {}
+    for name, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
         if not isinstance(entry, dict) or set(entry) - {"type", "aliases"} or not isinstance(
                 entry.get("aliases"), list):
             raise AnnotationError(path, name, "expected a table with 'type' and a list 'aliases'")
         for alias in entry["aliases"]:
-            out.append((alias, name, str(entry.get("type", "other"))))
-    out.sort(key=lambda t: (-len(t[0]), t[0]))
-    return tuple(out)
-
-
-@lru_cache(maxsize=4)
-def _pattern(path: Path = GAZETTEER_PATH) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    table = load_gazetteer(path)
-    parts = []
-    for alias, _, _ in table:
-        esc = re.escape(alias)
-        parts.append(esc if _CJK.search(alias) else rf"(?<![A-Za-z]){esc}(?![a-z])")
-    lookup = {alias: (entity, typ) for alias, entity, typ in table}
+            lookup[alias] = (name, str(entry.get("type", "other")))
+    aliases = sorted(lookup, key=lambda a: (-len(a), a))
+    parts = [re.escape(a) if _CJK.search(a) else rf"(?<![A-Za-z]){re.escape(a)}(?![a-z])"
+             for a in aliases]
     return re.compile("|".join(parts)), lookup
 
 
-def find_entities(text: str, path: Path = GAZETTEER_PATH) -> list[EntityMention]:
+def find_entities(text: str) -> list[EntityMention]:
     """Every gazetteer alias in ``text``, leftmost-longest, without overlaps."""
-    pattern, lookup = _pattern(path)
-    out = []
-    for m in pattern.finditer(text):
-        entity, typ = lookup[m.group(0)]
-        out.append(EntityMention(m.start(), m.end(), m.group(0), entity, typ))
-    return out
+    pattern, lookup = _gazetteer()
+    return [EntityMention(m.start(), m.end(), m.group(0), *lookup[m.group(0)])
+            for m in pattern.finditer(text)]
