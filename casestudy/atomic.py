@@ -1,20 +1,10 @@
 """Replace a file atomically, through a temporary file with a unique name.
 
 An output that replaces an older one (a run's notebook, a sweep table, a page of
-the casebook) is written to a hidden temporary file in the same folder, made
-with :func:`tempfile.mkstemp` (``.NAME.<random>.tmp``), and renamed over the
-target only once it is complete.  So an interrupted or failed write never leaves
-a truncated file where a good one was, two writers into one folder never share a
-temporary name, and the temporary file is removed whatever happens.
-
-API (also for :mod:`casestudy.site`):
-
-* ``with atomic_path(target, tag="") as tmp:`` -- write ``tmp`` (any way, any writer);
-  on a normal exit it replaces ``target``; on an exception (or a signal turned
-  into one) ``tmp`` is removed and ``target`` is left as it was.
-* :func:`write_text` / :func:`write_bytes` -- the same for a string or bytes.
-* :class:`ReplaceError` -- the final rename failed: the message names the target
-  and the reason; nothing is left behind.
+the casebook) is written to a hidden temporary file beside it, made by
+:func:`tempfile.mkstemp`, and renamed over the target only once complete: an
+interrupted or failed write never leaves a truncated file where a good one was,
+and two writers into one folder never share a temporary name.
 """
 
 from __future__ import annotations
@@ -27,7 +17,7 @@ from typing import Iterator
 
 from .errors import CasestudyError
 
-__all__ = ["atomic_path", "write_text", "write_bytes", "ReplaceError", "temp_name"]
+__all__ = ["atomic_path", "write_text", "ReplaceError", "temp_name"]
 
 
 class ReplaceError(CasestudyError, OSError):
@@ -35,64 +25,44 @@ class ReplaceError(CasestudyError, OSError):
 
 
 def temp_name(target: Path, tag: str = "") -> Path:
-    """A new, unique, empty temporary file beside ``target``: ``.NAME.<random>.tmp``, or
-    ``.NAME.TAG.<random>.tmp`` (a caller that must find its own temp files later, e.g.
-    to remove them after a signal, gives a ``tag`` unique to it)."""
-    target = Path(target)
-    prefix = f".{target.name}.{tag}." if tag else f".{target.name}."
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    """A new, empty file beside ``target``: ``.NAME.<random>.tmp``, or ``.NAME.TAG.<random>.tmp``
+    (a caller that must find its own temp files later gives a ``tag`` unique to it)."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{tag}." if tag
+                                else f".{target.name}.", suffix=".tmp")
     os.close(fd)
     return Path(name)
 
 
-def _replace(tmp: Path, target: Path) -> None:
-    try:
-        if target.is_dir():
-            raise IsADirectoryError(21, "Is a directory")
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ReplaceError(f"{target}: the complete output could not replace it "
-                           f"({exc.strerror or exc}); the previous file, if any, is kept") from None
-
-
 @contextlib.contextmanager
 def atomic_path(target: str | Path, tag: str = "") -> Iterator[Path]:
-    """Yield a unique temporary path beside ``target``; rename it over ``target`` on success.
-
-    The temporary file keeps the permissions :func:`tempfile.mkstemp` gives (0600)
-    unless the target existed, in which case the target's mode is copied; a new
-    file gets the usual ``0666 & ~umask``.
-    """
+    """Yield a temporary path beside ``target``; on a normal exit rename it over ``target``
+    (with the target's permissions, or ``0666 & ~umask`` for a new file), else remove it
+    and leave ``target`` as it was.  A failed rename is a :class:`ReplaceError`."""
     target = Path(target)
     tmp = temp_name(target, tag)
     try:
         yield tmp
-        _set_mode(tmp, target)
-        _replace(tmp, target)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        try:
+            if target.is_dir():
+                raise IsADirectoryError(21, "Is a directory")
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise ReplaceError(f"{target}: the complete output could not replace it "
+                               f"({exc.strerror or exc}); the previous file, if any, is kept") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
-def _set_mode(tmp: Path, target: Path) -> None:
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    with contextlib.suppress(OSError):
-        os.chmod(tmp, mode)
-
-
-def write_bytes(target: str | Path, data: bytes, tag: str = "") -> Path:
-    """Write ``data`` to ``target`` atomically; return ``target`` as a Path."""
-    target = Path(target)
-    with atomic_path(target, tag) as tmp:
-        tmp.write_bytes(data)
-    return target
-
-
 def write_text(target: str | Path, text: str, encoding: str = "utf-8", tag: str = "") -> Path:
-    """Write ``text`` to ``target`` atomically; return ``target`` as a Path."""
-    return write_bytes(target, text.encode(encoding), tag)
+    """Write ``text`` to ``target`` atomically (bytes as encoded, no newline translation)."""
+    with atomic_path(target, tag) as tmp:
+        tmp.write_bytes(text.encode(encoding))
+    return Path(target)

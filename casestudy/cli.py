@@ -47,22 +47,10 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .errors import RunInterrupted
-    from .paramtext import load_parameter_file, parse_value
+    from .paramtext import collect_parameters
     from .runner import resolve_notebooks, run_notebooks
 
-    params: dict[str, Any] = {}
-    for f in args.param_file or []:
-        params.update(load_parameter_file(f))
-    given: dict[str, str] = {}
-    for name, value in [*(args.param or []), *(args.raw_param or [])]:
-        if name in given:
-            raise ParameterError(f"parameter {name!r} is given twice on the command line "
-                                 f"({given[name]!r} and {value!r}); give it once")
-        given[name] = value
-    for name, value in args.param or []:
-        params[name] = parse_value(name, value)
-    for name, value in args.raw_param or []:
-        params[name] = value
+    params = collect_parameters(args.param_file or [], args.param or [])
     notebooks = resolve_notebooks(args.notebooks)
     outdir = Path(args.outdir)
     print(f"Running {len(notebooks)} notebook(s) into {outdir}", flush=True)
@@ -135,12 +123,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .sweep import sweep_command
-
-    return sweep_command(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casestudy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,8 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="a parameter, its value read as YAML (2015 is an int, 5e+06 and 1e3 numbers, "
                    "[ja, zh] a list, None or null is None; an empty value is an error)")
-    p.add_argument("-r", "--raw-param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a parameter whose value is taken as a plain string")
     p.add_argument("-f", "--param-file", action="append", metavar="FILE",
                    help="a YAML file of parameters (applied before -p)")
     p.add_argument("-o", "--outdir", default="build/notebooks", help="output folder "
@@ -174,12 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None)
     p.set_defaults(func=_cmd_refresh)
 
-    from .sweep import add_sweep_arguments
+    from .sweep import add_sweep_arguments, sweep_command
 
     p = sub.add_parser("sweep", help="evaluate the 2026 car-business scenario model over a grid or "
                        "a seeded random sample; optionally render chosen rows as notebooks")
     add_sweep_arguments(p)
-    p.set_defaults(func=_cmd_sweep)
+    p.set_defaults(func=sweep_command)
 
     p = sub.add_parser("build", help="render the executed notebooks as a static HTML casebook")
     p.add_argument("--edition", choices=("student", "instructor"), default="instructor",

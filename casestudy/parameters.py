@@ -1,18 +1,11 @@
 """Strict, typed notebook parameters, declared once.
 
-Papermill injects parameters without checking them: a typo in a name, a string
-where a number belongs or a value out of range passes with at most a warning.
-Here each notebook's parameters are declared once, in :data:`SPECS` (name, type,
-default, allowed range or values, unit, help and where the default comes from).
-From that one declaration:
-
-* ``casestudy refresh`` writes the notebook's ``parameters`` cell (so papermill's
-  own ``--help-notebook`` shows the same names, types and help);
-* ``casestudy params NOTEBOOK`` prints the table;
-* the notebook's first cell after the parameters calls :func:`validate`, which
-  stops the run before any analysis, under ``casestudy run`` and plain
-  ``papermill`` alike, with an error naming the parameter, the value given and
-  what is allowed; ``casestudy run`` also checks before it starts a kernel.
+Papermill injects parameters without checking them.  Here each notebook's
+parameters are declared once, in :data:`SPECS` (name, type, default, allowed
+values, unit, help, where the default comes from), and that declaration gives the
+notebook's ``parameters`` cell (``casestudy refresh``), ``casestudy params``, the
+checks ``casestudy run`` makes before any kernel starts, and :func:`validate`,
+which the notebook calls first so plain ``papermill`` runs are checked too.
 """
 
 from __future__ import annotations
@@ -30,6 +23,8 @@ __all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "RunParamet
 LANGUAGE_CODES = ("ja", "zh", "nl", "en", "de", "fr", "es", "it", "pt", "ko")
 CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
+_ACCEPTED = {int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
+             str: (str, "a string"), list: ((list, tuple), "a list of strings")}
 
 
 @dataclass(frozen=True)
@@ -75,28 +70,16 @@ class Param:
             if self.nullable:
                 return None
             raise fail("must not be None")
+        if self.type is int and isinstance(value, float) and value.is_integer():
+            value = int(value)  # 1e3 is 1000: ``casestudy params`` prints large limits that way
+        accepted, word = _ACCEPTED[self.type]
+        if not isinstance(value, accepted) or (isinstance(value, bool) and self.type is not bool):
+            raise fail(f"is a {type(value).__name__}, not {word}")
         if self.type is float:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise fail(f"is a {type(value).__name__}, not a number")
             value = float(value)
             if not math.isfinite(value):
                 raise fail("is not a finite number")
-        elif self.type is int:
-            # an integral float is the integer (1e3 is 1000: ``casestudy params`` prints
-            # large limits that way); 2015.5 is not
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise fail(f"is a {type(value).__name__}, not an integer")
-        elif self.type is bool:
-            if not isinstance(value, bool):
-                raise fail(f"is a {type(value).__name__}, not true/false")
-        elif self.type is str:
-            if not isinstance(value, str):
-                raise fail(f"is a {type(value).__name__}, not a string")
-        elif self.type is list:
-            if isinstance(value, str) or not isinstance(value, (list, tuple)):
-                raise fail(f"is a {type(value).__name__}, not a list of strings")
+        if self.type is list:
             if not all(isinstance(v, str) for v in value):
                 raise fail("holds items that are not strings")
             value = list(value)
@@ -121,16 +104,6 @@ _SEEDS_DIR = Param("seeds_dir", str, None, "A folder of seeds (.txt, optional .t
 _LANGUAGES = Param("languages", list, None, "Only the seeds whose primary language is one of these "
                    "ISO 639-1 codes.", choices=LANGUAGE_CODES, source="None = every language",
                    nullable=True)
-
-
-def _financial_params() -> tuple[Param, ...]:
-    return (
-        Param("car_price", float, 260_000.0, "Average net price per car used to estimate the car "
-              "business's revenue (deliveries x price) and its gross profit per car; the source "
-              "gives the price only as 'around'.", unit="CNY per vehicle", minimum=50_000.0,
-              maximum=1_000_000.0,
-              source="fact s004-q3-2025-ev-average-price: 'around 260,000 yuan' (seed 004, Q3 2025)"),
-    )
 
 
 MARKETING_CONCEPTS = ("community", "fans", "word_of_mouth", "participation", "events_storytelling",
@@ -196,7 +169,13 @@ SPECS: dict[str, Any] = {
         _SEEDS_DIR,
     ),
     "02_marketing": _marketing_params,
-    "03_financials": _financial_params,
+    "03_financials": (
+        Param("car_price", float, 260_000.0, "Average net price per car used to estimate the car "
+              "business's revenue (deliveries x price) and its gross profit per car; the source "
+              "gives the price only as 'around'.", unit="CNY per vehicle", minimum=50_000.0,
+              maximum=1_000_000.0,
+              source="fact s004-q3-2025-ev-average-price: 'around 260,000 yuan' (seed 004, Q3 2025)"),
+    ),
     "04_ev_scenarios": _scenario_params,
 }
 

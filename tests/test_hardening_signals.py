@@ -12,9 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
-
-from casestudy.proctree import alive, descendants
 
 CASESTUDY = Path(sys.executable).parent / "casestudy"
 
@@ -32,6 +31,18 @@ def notebook(path: Path, code: str) -> Path:
           "nbformat": 4, "nbformat_minor": 5}
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
+
+
+def descendants(pid: int) -> list[int]:
+    return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, already exited, counts as gone)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def wait_for(what: str, test, proc: subprocess.Popen[str],  # type: ignore[no-untyped-def]
