@@ -11,12 +11,9 @@ Importing loads no dictionary and not pandas; analyzers load on first use.
 """
 
 from casestudy.text.concepts import concept_matches
-from casestudy.text.errors import TextAnalysisError
 from casestudy.text.lexicon import Concept, Lexicon, load_lexicon
 from casestudy.text.seeds import tokenize_seed
-from casestudy.text.tokenize import SUPPORTED_LANGUAGES, Token, tokenize
+from casestudy.text.tokenize import SUPPORTED_LANGUAGES, TextAnalysisError, Token, tokenize
 
-__all__ = [
-    "SUPPORTED_LANGUAGES", "Concept", "Lexicon", "TextAnalysisError", "Token",
-    "concept_matches", "load_lexicon", "tokenize", "tokenize_seed",
-]
+__all__ = ["SUPPORTED_LANGUAGES", "Concept", "Lexicon", "TextAnalysisError", "Token",
+           "concept_matches", "load_lexicon", "tokenize", "tokenize_seed"]

@@ -1,25 +1,17 @@
 """Where each concept of the lexicon is mentioned, traced to the original text.
 
-Matching rules:
+* A paragraph is matched with the terms of its language (a foreign phrase in it,
+  English "word of mouth" in the Dutch article, is listed under that language).
+* Chinese and Japanese terms match as substrings: segmenters cut compounds
+  differently (rjieba splits 社区商务), so token matching would depend on the
+  dictionary.  A Latin letter or digit at a term's edge (EC, SU7) must not touch another.
+* Dutch, English and German terms match whole words, case-insensitively, without
+  stemming.  A space matches any white space; a hyphen matches a hyphen with or
+  without spaces, or nothing (``value - driven`` in seed 004, ``Jobsachtige``).
+* Within a concept matches never overlap: longer terms first (期待値 before 期待).
+  Different concepts may share a passage (社区商务模式: community, business model).
 
-* Each paragraph is matched with the terms of the language it is analysed in
-  (:func:`casestudy.text.seeds.sections`); a foreign phrase inside it (English
-  "word of mouth" in the Dutch article) is found because the lexicon lists it
-  under that language too.
-* Chinese and Japanese terms match as **substrings**: segmenters cut compounds
-  differently (rjieba splits 社区商务, Sudachi cuts 期待外れ), so token matching
-  would depend on the dictionary.  A term edge that is a Latin letter or digit
-  (EC, SU7) must not touch another one.
-* Dutch, English and German terms match whole words, case-insensitively, with
-  no stemming (the lexicon lists inflections).  A space matches any white space
-  (line breaks included); a hyphen matches a hyphen with or without spaces, or
-  nothing (``value - driven`` in seed 004, de-hyphenated ``Jobsachtige``).
-* Within one concept matches never overlap: longer terms first (期待値 before
-  期待), a shorter one only where no longer one matched.  Different concepts may
-  share a passage (社区商务模式: community and business model).
-
-Matching runs on ``seed.text``; each span is mapped back with ``seed.raw_span``,
-so ``start``/``end`` index the original ``seed.raw`` and ``text`` is its wording.
+Spans found in ``seed.text`` are mapped back with ``seed.raw_span`` to the original.
 """
 
 from __future__ import annotations

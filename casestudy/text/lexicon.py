@@ -1,12 +1,9 @@
 """The cross-lingual concept lexicon, read and validated from reviewable TOML.
 
-``casestudy/data/concepts.toml``: ``schema = 1``; one ``[concepts.NAME]`` table
-per concept with ``label`` (English), ``definition`` (one sentence), an optional
-``note`` and a term list for **each** of ``zh``, ``ja``, ``nl``, ``en``, ``de``
-(all five required, so "no term in this language" is written ``[]``, not
-forgotten).  Latin-script lists carry every inflection to match (no stemming).
-A file that breaks the format raises :class:`TextAnalysisError` naming the file
-and the field.
+``casestudy/data/concepts.toml`` (its header describes the format): one
+``[concepts.NAME]`` table per concept with ``label``, ``definition``, optional
+``note`` and a term list for each supported language (``[]`` written, not
+forgotten).  A format error raises :class:`TextAnalysisError` naming file and field.
 """
 
 from __future__ import annotations
@@ -20,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from casestudy import paths
-from casestudy.text.errors import TextAnalysisError
-from casestudy.text.tokenize import SUPPORTED_LANGUAGES
+from casestudy.text.tokenize import SUPPORTED_LANGUAGES, TextAnalysisError
 
 __all__ = ["Concept", "Lexicon", "default_lexicon_path", "load_lexicon"]
 
@@ -54,7 +50,6 @@ class Concept:
 class Lexicon:
     """Concepts in file order."""
 
-    path: Path
     concepts: Mapping[str, Concept]
 
     @property
@@ -95,10 +90,8 @@ def _term_list(path: Path, where: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _text_field(path: Path, where: str, value: object, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
+def _text_field(path: Path, where: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
         raise _fail(path, where, f"expected a non-empty string, got {value!r}")
     return value
 
@@ -121,9 +114,9 @@ def _parse_concept(path: Path, name: str, table: object) -> Concept:
         if lang not in table:
             raise _fail(path, f"{where}.{lang}", f"missing; write {lang} = [] if the language has no term")
         terms[lang] = _term_list(path, f"{where}.{lang}", table[lang])
+    note = _text_field(path, f"{where}.note", table["note"]) if "note" in table else ""
     return Concept(name, _text_field(path, f"{where}.label", table.get("label")),
-                   _text_field(path, f"{where}.definition", table.get("definition")), terms,
-                   _text_field(path, f"{where}.note", table.get("note"), required=False))
+                   _text_field(path, f"{where}.definition", table.get("definition")), terms, note)
 
 
 @lru_cache(maxsize=8)
@@ -137,13 +130,13 @@ def _cached_lexicon(path: Path, mtime_ns: int) -> Lexicon:
         raise TextAnalysisError(f"{path}: cannot be read: {exc.strerror}") from None
     if data.get("schema") != 1:
         raise _fail(path, "schema", f"expected schema = 1, got {data.get('schema')!r}")
-    for key in data:
-        if key not in ("schema", "concepts"):
-            raise TextAnalysisError(f"{path}: unknown top-level field {key!r} (allowed: schema, concepts)")
+    if set(data) - {"schema", "concepts"}:
+        unknown = sorted(set(data) - {"schema", "concepts"})[0]
+        raise TextAnalysisError(f"{path}: unknown top-level field {unknown!r} (allowed: schema, concepts)")
     table = data.get("concepts")
     if not isinstance(table, dict) or not table:
         raise _fail(path, "concepts", "expected at least one [concepts.NAME] table")
-    return Lexicon(path, {name: _parse_concept(path, name, t) for name, t in table.items()})
+    return Lexicon({name: _parse_concept(path, name, t) for name, t in table.items()})
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:

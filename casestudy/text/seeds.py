@@ -1,12 +1,8 @@
 """Seeds as the text layer sees them: paragraphs, each analysed in its own language.
 
-Relies only on the seed interface of ``casestudy.load_corpus()``: ``id``,
-``text`` (reading text), ``raw`` (original), ``raw_span(start, end)``,
-``language`` and ``paragraphs`` (``start``, ``end`` into ``text``, ``language``).
-Seed 004 has a German header over an English body and a Chinese dateline.  A
-paragraph detected in an unsupported language (a short line called French)
-falls back to the seed's language; if that is unsupported too,
-:class:`TextAnalysisError` says so.
+Uses only the seed interface (:data:`_SEED_ATTRS`).  A paragraph detected in an
+unsupported language (a short line called French) falls back to the seed's
+language; if that is unsupported too, :class:`TextAnalysisError` says so.
 """
 
 from __future__ import annotations
@@ -14,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from casestudy.text.errors import TextAnalysisError
-from casestudy.text.tokenize import SUPPORTED_LANGUAGES, Token, tokenize
+from casestudy.text.tokenize import SUPPORTED_LANGUAGES, TextAnalysisError, Token, tokenize
 
 __all__ = ["as_seeds", "sections", "tokenize_seed"]
 

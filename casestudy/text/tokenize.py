@@ -15,8 +15,7 @@ surface``: the unit every per-1,000-token rate of the casebook counts.
   (``prijs-kwaliteitverhouding``, ``Xiaomi's``), edge quotes do not
   (``‘fans’``), decimals stay in a number (``113.1``).
 
-Chosen by measurement (``benchmarks/bench_tokenize.py --compare``; 2 shared
-cores, +-50 %; warm call on seed 003 / 000, with part of speech)::
+Measured with ``benchmarks/bench_tokenize.py --compare`` (2 shared cores, +-50 %)::
 
     analyzer                            load     warm     disk     last release
     rjieba 0.2.2 (zh)                   0.14 s   1.4 ms   4.8 MB   2026-10
@@ -25,9 +24,8 @@ cores, +-50 %; warm call on seed 003 / 000, with part of speech)::
     fugashi 1.5.2 + unidic-lite 1.0.8   0.01 s   6.3 ms   263 MB   2025-10 / 2021-01
     janome 0.5.0 (ja, pure Python)      0.32 s   150 ms   212 MB   2023-07
 
-Sudachi over fugashi: both fast enough, but Sudachi and its dictionary are
-maintained (unidic-lite is a 2021 snapshot), smaller, and give offsets directly.
-Analyzers load on first use and stay cached, so importing loads no dictionary.
+Sudachi over fugashi: both fast enough, but Sudachi's dictionary is maintained
+(unidic-lite is a 2021 snapshot) and it gives offsets.  Analyzers load on first use.
 """
 
 from __future__ import annotations
@@ -38,9 +36,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from casestudy.text.errors import TextAnalysisError
+from casestudy.errors import CasestudyError
 
-__all__ = ["SUBSTRING_LANGUAGES", "SUPPORTED_LANGUAGES", "Token", "tokenize"]
+__all__ = ["SUBSTRING_LANGUAGES", "SUPPORTED_LANGUAGES", "TextAnalysisError", "Token", "tokenize"]
 
 #: Languages this module analyses, ISO 639-1.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("de", "en", "ja", "nl", "zh")
@@ -55,6 +53,10 @@ _LATIN_TOKEN = re.compile(
     rf"\d+(?:[.,]\d+)+(?![^\W_])"                  # 113.1, 350,000 (not 2.4x)
     rf"|{_WORD_CHAR}+(?:['’\-‐‑]{_WORD_CHAR}+)*"   # words, hyphen/apostrophe compounds
 )
+
+
+class TextAnalysisError(CasestudyError, ValueError):
+    """A bad language code, concept name, seed argument or lexicon file; names the value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,6 @@ def _tokenize_zh(text: str) -> Iterator[Token]:
         if _is_word(word):
             yield Token(text[pos:end], pos, end, "zh")
         pos = end
-    if pos != len(text):  # pragma: no cover - rjieba returns every character
-        raise RuntimeError(f"rjieba covered {pos} of {len(text)} characters")
 
 
 def _tokenize_ja(text: str) -> Iterator[Token]:
