@@ -1,20 +1,15 @@
-"""Read and validate an annotation file (``seeds/<id>.toml``).
+"""Read and validate an annotation file (``seeds/<id>.toml``, format in ``docs/annotations.md``).
 
-The format is documented in ``docs/annotations.md``.  This module checks the
-*shape* of the file (known fields, types, allowed values); whether each quote is
-in the text and each value can be read from its quote is checked when the seed is
-loaded (:mod:`casestudy.seeds`), since that needs the text.
+This checks the *shape* of the file (known fields, types, allowed values); whether each
+quote is in the text and each value can be read from it is checked when the seed is
+loaded (:mod:`casestudy.seeds`).
 
-Correction patterns are regular expressions written by whoever prepared a seeds
-folder, so they are treated as hostile: a pattern that nests a variable-length
-repeat inside an unbounded one (``(a+)+``, ``(\\w*\\s?)*``: the classic
-catastrophic-backtracking shape) is refused when the file is read, and every
-pattern is run with the third-party ``regex`` module's ``timeout=``
-(:data:`PATTERN_TIMEOUT` seconds), since the standard library's ``re`` cannot be
-stopped once it runs, and backtracking blow-ups without nesting
-(``(.*),(.*),(.*),(.*)z``) cannot all be recognised statically.  A pattern must
-still be valid for ``re`` (the syntax the format documents); ``regex`` runs it
-with the same meaning (its default ``VERSION0`` behaviour is ``re``'s).
+Correction patterns come from whoever prepared a seeds folder, so they are treated as
+hostile: a variable-length repeat nested in an unbounded one (``(a+)+``, the classic
+catastrophic-backtracking shape) is refused when the file is read, and every pattern
+runs under the ``regex`` module's ``timeout=`` (:data:`PATTERN_TIMEOUT`), since ``re``
+cannot be stopped and not every blow-up (``(.*),(.*),(.*),(.*)z``) is recognisable
+statically.  ``regex`` (default ``VERSION0``) reads a valid ``re`` pattern the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +19,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from re import _constants as _c, _parser  # the standard library's pattern parser (Python >= 3.11)
+from typing import Any, Iterator
+
+import regex
 
 from .errors import AnnotationError, FileEntryError
 
@@ -143,32 +141,26 @@ class Annotation:
     flags: tuple[Flag, ...] = ()
 
 
-# field name -> (python types accepted, required)
-_SPECS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
-    "metadata": {
-        "title": ((str,), False), "title_en": ((str,), False), "outlet": ((str,), False),
-        "author": ((str,), False), "date": ((str,), False), "date_precision": ((str,), False),
-        "date_evidence": ((str,), False), "genre": ((str,), False), "language": ((str,), False),
-        "languages": ((list,), False), "stance": ((str,), False), "topics": ((list,), False),
-        "summary": ((str,), False), "opening_en": ((str,), False), "encoding": ((str,), False),
-    },
-    "claims": {"id": ((str,), True), "gloss": ((str,), True), "quote": ((str,), True),
-               "occurrence": ((int,), False), "start": ((int,), False)},
-    "events": {"id": ((str,), True), "date": ((str,), True), "date_precision": ((str,), True),
-               "kind": ((str,), True), "summary": ((str,), True), "quote": ((str,), True),
-               "note": ((str,), False), "occurrence": ((int,), False), "start": ((int,), False)},
-    "facts": {"id": ((str,), True), "metric": ((str,), True), "value": ((int, float), True),
-              "unit": ((str,), True), "period": ((str,), True), "entity": ((str,), True),
-              "quote": ((str,), True), "reading": ((str,), False), "approx": ((bool,), False),
-              "qualifier": ((str,), False), "note": ((str,), False),
-              "occurrence": ((int,), False), "start": ((int,), False)},
-    "ignore": {"quote": ((str,), True), "reason": ((str,), True),
-               "occurrence": ((int,), False), "start": ((int,), False)},
-    "corrections": {"kind": ((str,), True), "replacement": ((str,), True), "quote": ((str,), False),
-                    "pattern": ((str,), False), "note": ((str,), False),
-                    "occurrence": ((int,), False), "start": ((int,), False)},
-    "flags": {"kind": ((str,), True), "quote": ((str,), True), "note": ((str,), True),
-              "occurrence": ((int,), False), "start": ((int,), False)},
+# Field types by name (every other field is a string); a spec maps field -> (types, required).
+_TYPES: dict[str, tuple[type, ...]] = {
+    "value": (int, float), "approx": (bool,), "occurrence": (int,), "start": (int,),
+    "languages": (list,), "topics": (list,)}
+
+
+def _spec(required: str, optional: str = "") -> dict[str, tuple[tuple[type, ...], bool]]:
+    return {name: (_TYPES.get(name, (str,)), flag)
+            for names, flag in ((required, True), (optional + " occurrence start", False))
+            for name in names.split()}
+
+
+_SPECS = {
+    "metadata": {f.name: (_TYPES.get(f.name, (str,)), False) for f in fields(Metadata)},
+    "claims": _spec("id gloss quote"),
+    "events": _spec("id date date_precision kind summary quote", "note"),
+    "facts": _spec("id metric value unit period entity quote", "reading approx qualifier note"),
+    "ignore": _spec("quote reason"),
+    "corrections": _spec("kind replacement", "quote pattern note"),
+    "flags": _spec("kind quote note"),
 }
 _CLASSES = {"claims": Claim, "events": Event, "facts": Fact, "ignore": Ignore,
             "corrections": Correction, "flags": Flag}
@@ -202,18 +194,29 @@ def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple
     return dict(table)
 
 
-def _choice(path: Path, where: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise AnnotationError(path, where, f"{value!r} is not allowed; expected one of "
-                              f"{', '.join(allowed)}")
+# The fields that take one of a list of values: section -> field -> allowed values.
+_CHOICES = {
+    "metadata": {"date_precision": DATE_PRECISIONS, "stance": STANCES},
+    "events": {"date_precision": EVENT_PRECISIONS, "kind": EVENT_KINDS},
+    "corrections": {"kind": CORRECTION_KINDS},
+    "flags": {"kind": FLAG_KINDS},
+}
 
 
-def _date(path: Path, where: str, value: str, allow_empty: bool = False) -> None:
-    if allow_empty and value == "":
-        return
-    if not _DATE_RE.match(value):
-        raise AnnotationError(path, where, f"{value!r} is not an ISO date; expected YYYY, "
+def _check_values(path: Path, where: str, section: str, values: dict[str, Any]) -> None:
+    """A ``date`` is an ISO date (empty allowed in metadata); a field with a list of
+    allowed values holds one of them; an ``occurrence`` is positive."""
+    date = values.get("date")
+    if date is not None and not (section == "metadata" and date == "") and not _DATE_RE.match(date):
+        raise AnnotationError(path, f"{where}.date", f"{date!r} is not an ISO date; expected YYYY, "
                               "YYYY-MM, YYYY-MM-DD, YYYY-Qn (quarter) or YYYY-Hn (half year)")
+    for name, allowed in _CHOICES.get(section, {}).items():
+        if name in values and values[name] not in allowed:
+            raise AnnotationError(path, f"{where}.{name}", f"{values[name]!r} is not allowed; "
+                                  f"expected one of {', '.join(allowed)}")
+    if values.get("occurrence") is not None and values["occurrence"] < 1:
+        raise AnnotationError(path, f"{where}.occurrence",
+                              f"expected a positive integer, got {values['occurrence']}")
 
 
 def _read(path: Path) -> str:
@@ -263,20 +266,14 @@ def load_annotation(path: Path) -> Annotation:
                 raise AnnotationError(path, f"metadata.{name}", f"expected a list of strings, got "
                                       f"{meta[name]!r}")
             meta[name] = tuple(meta[name])
-    if "date_precision" in meta:
-        _choice(path, "metadata.date_precision", meta["date_precision"], DATE_PRECISIONS)
-    if "date" in meta:
-        _date(path, "metadata.date", meta["date"], allow_empty=True)
+    _check_values(path, "metadata", "metadata", meta)
     if meta.get("date_precision") in ("inferred", "unknown") and not meta.get("date_evidence"):
         raise AnnotationError(path, "metadata.date_evidence",
                               f"required when date_precision is {meta['date_precision']!r}")
-    if "stance" in meta:
-        _choice(path, "metadata.stance", meta["stance"], STANCES)
     for lang in (meta.get("language", ""), *meta.get("languages", ())):
         if lang and not _LANG_RE.match(lang):
             raise AnnotationError(path, "metadata.language", f"{lang!r} is not an ISO 639-1 code "
                                   "(two lowercase letters)")
-    metadata = Metadata(**meta)
 
     entries: dict[str, tuple[Any, ...]] = {}
     ids: dict[str, str] = {}
@@ -295,63 +292,41 @@ def load_annotation(path: Path) -> Annotation:
                     raise AnnotationError(path, where, f"duplicate id {values['id']!r} (also in "
                                           f"{ids[values['id']]})")
                 ids[values["id"]] = where
-            if section == "events":
-                _date(path, f"{where}.date", values["date"])
-                _choice(path, f"{where}.date_precision", values["date_precision"], EVENT_PRECISIONS)
-                _choice(path, f"{where}.kind", values["kind"], EVENT_KINDS)
+            _check_values(path, where, section, values)
             if section == "facts":
                 values["value"] = float(values["value"])
             if section == "corrections":
-                _choice(path, f"{where}.kind", values["kind"], CORRECTION_KINDS)
                 if ("quote" in values) == ("pattern" in values):
                     raise AnnotationError(path, where, "expected exactly one of 'quote' or 'pattern'")
                 if "pattern" in values:
                     check_pattern(path, f"{where}.pattern", values["pattern"])
-            if section == "flags":
-                _choice(path, f"{where}.kind", values["kind"], FLAG_KINDS)
-            if values.get("occurrence") is not None and values["occurrence"] < 1:
-                raise AnnotationError(path, f"{where}.occurrence",
-                                      f"expected a positive integer, got {values['occurrence']}")
-            known = {f.name for f in fields(cls)}
-            built.append(cls(**{k: v for k, v in values.items() if k in known}))
+            built.append(cls(**values))
         entries[section] = tuple(built)
-    return Annotation(path=path, metadata=metadata, **entries)
+    return Annotation(path=path, metadata=Metadata(**meta), **entries)
 
 
-def _pattern_parser() -> object:
-    try:
-        import re._parser as parser  # Python >= 3.11
-    except ImportError:  # pragma: no cover
-        import sre_parse as parser  # type: ignore[no-redef]
-    return parser
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT}
 
 
-def _nested_repeat(items: object, parser: object, inside_unbounded: bool) -> bool:
+def _subpatterns(av: Any) -> Iterator[_parser.SubPattern]:
+    """The sub-patterns inside one parsed item's argument (groups, branches, lookarounds)."""
+    if isinstance(av, _parser.SubPattern):
+        yield av
+    elif isinstance(av, (tuple, list)):
+        for x in av:
+            yield from _subpatterns(x)
+
+
+def _nested_repeat(items: Any, inside_unbounded: bool = False) -> bool:
     """Whether a variable-length repeat sits inside an unbounded one, in a parsed pattern."""
-    import re._constants as c  # the opcodes of re._parser (Python >= 3.11)
-    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
-    for op, av in items:  # type: ignore[attr-defined]
-        if op in repeats:
+    for op, av in items:
+        if op in _REPEATS:
             lo, hi, sub = av
-            if inside_unbounded and lo != hi:
+            if inside_unbounded and lo != hi or _nested_repeat(sub, inside_unbounded or
+                                                               hi == _c.MAXREPEAT):
                 return True
-            if _nested_repeat(sub, parser, inside_unbounded or hi == c.MAXREPEAT):
-                return True
-        elif op == c.SUBPATTERN:
-            if _nested_repeat(av[-1], parser, inside_unbounded):
-                return True
-        elif op == c.BRANCH:
-            if any(_nested_repeat(b, parser, inside_unbounded) for b in av[1]):
-                return True
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            if _nested_repeat(av[1], parser, inside_unbounded):
-                return True
-        elif op == getattr(c, "ATOMIC_GROUP", None):
-            if _nested_repeat(av, parser, inside_unbounded):
-                return True
-        elif op == c.GROUPREF_EXISTS:
-            if any(b is not None and _nested_repeat(b, parser, inside_unbounded) for b in av[1:]):
-                return True
+        elif any(_nested_repeat(sub, inside_unbounded) for sub in _subpatterns(av)):
+            return True
     return False
 
 
@@ -361,8 +336,7 @@ def check_pattern(path: Path, where: str, pattern: str) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise AnnotationError(path, where, f"not a valid regular expression: {exc}") from None
-    parser = _pattern_parser()
-    if _nested_repeat(parser.parse(pattern), parser, False):  # type: ignore[attr-defined]
+    if _nested_repeat(_parser.parse(pattern)):
         raise AnnotationError(path, where, f"pattern {pattern!r} repeats a variable-length part "
                               "inside an unbounded repeat (like (a+)+), which can take "
                               "exponential time; expected a pattern without nested repeats, "
@@ -371,8 +345,6 @@ def check_pattern(path: Path, where: str, pattern: str) -> None:
 
 def find_pattern(path: Path, where: str, pattern: str, text: str) -> list[tuple[int, int]]:
     """The non-empty matches of ``pattern`` in ``text``, within :data:`PATTERN_TIMEOUT` seconds."""
-    import regex
-
     try:
         return [(m.start(), m.end()) for m in regex.finditer(pattern, text, timeout=PATTERN_TIMEOUT)
                 if m.end() > m.start()]

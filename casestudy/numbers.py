@@ -1,16 +1,14 @@
 """Read every number in a text with its scale and unit as written.
 
-Finds dates, years, percentages, money and counts written with digits in
-Chinese, Japanese, Dutch, English and German text: thousands separators and
-decimal commas by language (``108,796`` in English, ``16,58`` in Dutch or
-German), full-width digits, scale words and characters (万 亿 億 兆 千 thousand
-million billion miljoen miljard Millionen Milliarden Mrd. Mio.) and units
-(% HK$ US$ 元 円 美金 yuan dollar ...).  ``value`` has the scale applied, so
-``2000億元`` reads as 2e11 CNY and ``113.1 billion yuan`` as 1.131e11 CNY.
+Finds dates, years, percentages, money and counts written with digits in Chinese,
+Japanese, Dutch, English and German: thousands separators and decimal commas by
+language (``108,796`` in English, ``16,58`` in Dutch), full-width digits, scale words
+and characters (万 亿 億 thousand million miljard Mrd. ...) and units (% HK$ 元 円 yuan
+...).  ``value`` has the scale applied: ``2000億元`` reads as 2e11 CNY.
 
-Numbers written as words are not searched for (they would drown the coverage
-report in "one hand" and "two fronts"); :func:`read_number` understands the
-words in :data:`NUMBER_WORDS` when an annotation names one as a fact's reading.
+Numbers written as words are not searched for (they would drown the coverage report in
+"one hand" and "two fronts"); :func:`read_number` understands :data:`NUMBER_WORDS`
+when an annotation names one as a fact's reading.
 """
 
 from __future__ import annotations
@@ -20,20 +18,13 @@ import re
 from decimal import Decimal
 from dataclasses import dataclass
 
-__all__ = [
-    "NumberMention",
-    "find_numbers",
-    "read_number",
-    "NUMBER_WORDS",
-    "SCALES",
-    "CURRENCIES",
-]
+__all__ = ["NumberMention", "find_numbers", "read_number", "NUMBER_WORDS", "SCALES", "CURRENCIES"]
 
 SCALES: dict[str, float] = {
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "bn": 1e9, "mn": 1e6,
     "duizend": 1e3, "miljoen": 1e6, "miljard": 1e9, "biljoen": 1e12,
-    "tausend": 1e3, "million_de": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9,
+    "tausend": 1e3, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9,
     "mrd.": 1e9, "mrd": 1e9, "mio.": 1e6, "mio": 1e6,
     "千万": 1e7, "百万": 1e6, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12,
 }
@@ -46,8 +37,6 @@ CURRENCIES: dict[str, str] = {
     "yen": "JPY", "港元": "HKD", "港币": "HKD", "元": "CNY", "人民币": "CNY", "块": "CNY",
     "円": "JPY", "美金": "USD", "美元": "USD", "ドル": "USD", "欧元": "EUR", "ユーロ": "EUR",
 }
-
-_PERCENT = {"%": "%", "％": "%", "percent": "%", "per cent": "%", "procent": "%", "prozent": "%"}
 
 # Counters and units written after a CJK number (kept as written).
 _CJK_UNITS = "台辆輛名人个個家件款次倍年月日时時分秒期组組强強位号號回周週天歳岁条條部枚店城万亿億兆"
@@ -96,35 +85,28 @@ class NumberMention:
     date: str | None = None
 
 
-_MONTHS = {
-    **{m: i for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"], 1)},
-    **{m: i for i, m in enumerate(
-        ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-         "september", "oktober", "november", "december"], 1)},
-    **{m: i for i, m in enumerate(
-        ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august",
-         "september", "oktober", "november", "dezember"], 1)},
-}
+_MONTHS = {name: i % 12 + 1 for i, name in enumerate((
+    "january february march april may june july august september october november december "
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "januar februar märz april mai juni juli august september oktober november dezember").split())}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _FW = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 
-_DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)"), "ymd"),
-    (re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
-    (re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月"), "ym"),
-    (re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日"), "md"),
-    (re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(\d{{4}}))?(?!\d)", re.I), "Mdy"),
-    (re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH_RE})(?:\s+(\d{{4}}))?\b", re.I), "dMy"),
-    (re.compile(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", re.I), "My"),
-    (re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)"), "time"),
-]
+_M = rf"(?P<M>{_MONTH_RE})"
+# Dates with named parts: y(ear), m(onth number) or M(onth name), d(ay); or a time h:mi.
+_DATE_PATTERNS = [re.compile(p, re.I) for p in (
+    r"(?<!\d)(?P<y>\d{4})[/\-.](?P<m>\d{1,2})[/\-.](?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)",
+    r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
+    r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月",
+    r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
+    rf"\b{_M}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(?P<y>\d{{4}}))?(?!\d)",
+    rf"(?<!\d)(?P<d>\d{{1,2}})\.?\s+{_M}(?:\s+(?P<y>\d{{4}}))?\b",
+    rf"\b{_M}\s+(?P<y>\d{{4}})\b",
+    r"(?<!\d)(?P<h>\d{1,2}):(?P<mi>\d{2})(?!\d)",
+)]
 
 _NUM = r"(?:\d{1,3}(?:[,.\u2009 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-_SCALE_RE = "|".join(
-    re.escape(s) for s in sorted((k for k in SCALES if k != "million_de"), key=len, reverse=True)
-)
+_SCALE_RE = "|".join(re.escape(s) for s in sorted(SCALES, key=len, reverse=True))
 _CUR_PREFIX = r"(?:HK\$|US\$|\$|€|¥|￥|RMB\s?)"
 _CUR_WORD = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True) if not c.startswith(("$", "€", "¥", "￥")))
 _NUMBER_RE = re.compile(
@@ -162,45 +144,16 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     decimal_comma = language in {"nl", "de", "fr", "es", "it", "pt", "da", "sv", "no", "fi", "pl", "cs"}
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern, form in _DATE_PATTERNS:
+    for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(norm):
-            if _overlaps(taken, m.start(), m.end()):
-                continue
-            g = m.groups()
-            if form == "ymd":
-                y, mo, d = int(g[0]), int(g[1]), int(g[2])
-                iso, value = f"{y:04d}-{mo:02d}-{d:02d}", float(y)
-            elif form == "ym":
-                y, mo = int(g[0]), int(g[1])
-                iso, value = f"{y:04d}-{mo:02d}", float(y)
-            elif form == "md":
-                mo, d = int(g[0]), int(g[1])
-                iso, value = f"--{mo:02d}-{d:02d}", float(d)
-            elif form == "Mdy":
-                mo, d = _MONTHS[g[0].lower()], int(g[1])
-                iso = f"{int(g[2]):04d}-{mo:02d}-{d:02d}" if g[2] else f"--{mo:02d}-{d:02d}"
-                value = float(g[2]) if g[2] else float(d)
-            elif form == "dMy":
-                d, mo = int(g[0]), _MONTHS[g[1].lower()]
-                iso = f"{int(g[2]):04d}-{mo:02d}-{d:02d}" if g[2] else f"--{mo:02d}-{d:02d}"
-                value = float(g[2]) if g[2] else float(d)
-            elif form == "My":
-                mo, y = _MONTHS[g[0].lower()], int(g[1])
-                iso, value = f"{y:04d}-{mo:02d}", float(y)
-            else:  # time of day
-                h, mi = int(g[0]), int(g[1])
-                if h > 23 or mi > 59:
-                    continue
-                iso, value = f"T{h:02d}:{mi:02d}", float(h)
-            if form not in ("time",) and not _valid_month_day(iso):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append(NumberMention(m.start(), m.end(), text[m.start():m.end()], value, value,
-                                       None, None, "date", iso))
+            date = None if _overlaps(taken, m.start(), m.end()) else _date_of(m.groupdict())
+            if date is not None:
+                taken.append((m.start(), m.end()))
+                found.append(NumberMention(m.start(), m.end(), text[m.start():m.end()], date[1],
+                                           date[1], None, None, "date", date[0]))
     for m in _NUMBER_RE.finditer(norm):
         start, end = m.start(), m.end()
-        if _overlaps(taken, start, end):
-            # a number inside a date: skip; but a scale/unit could start a new mention
+        if _overlaps(taken, start, end):  # a number inside a date
             continue
         num = m.group("num")
         try:
@@ -221,21 +174,10 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
             unit, kind = CURRENCIES[unit_txt.lower()], "money"
         if pre:
             unit, kind = CURRENCIES[pre.strip().lower()], "money"
-        if unit is None and end < len(norm) and norm[end] in _CJK_UNITS and not scale:
+        if unit is None and end < len(norm) and norm[end] in _CJK_UNITS:
             unit, kind = norm[end], "count"
-        elif unit is None and scale and end < len(norm) and norm[end] in _CJK_UNITS:
-            unit, kind = norm[end], "count"
-        if unit is None and scale is None and re.fullmatch(r"(19|20)\d\d", num) and not (
-                end < len(norm) and norm[end] in "年"):
+        if not scale and unit in (None, "年") and re.fullmatch(r"(19|20)\d\d", num):
             kind = "year"
-        if unit == "年" and re.fullmatch(r"(19|20)\d\d", num) and not scale:
-            kind = "year"
-        if unit is None and scale is None and kind == "number" and "." not in num and "," not in num \
-                and end < len(norm) and norm[end] == "年" and re.fullmatch(r"(19|20)\d\d", num):
-            kind = "year"
-        # trailing space/hyphen captured without a scale or unit is not part of the mention
-        if not scale and not unit_txt:
-            end = m.start("num") + len(num)
         taken.append((start, end))
         value = float(Decimal(repr(number)) * Decimal(repr(factor))) if scale else number
         if not math.isfinite(value):  # finite digits can overflow once the scale is applied
@@ -245,17 +187,19 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     return found
 
 
-def _valid_month_day(iso: str) -> bool:
-    parts = iso.lstrip("-").split("-")
-    try:
-        if iso.startswith("--"):
-            mo, d = int(parts[0]), int(parts[1])
-        else:
-            mo = int(parts[1]) if len(parts) > 1 else 1
-            d = int(parts[2]) if len(parts) > 2 else 1
-    except (ValueError, IndexError):
-        return False
-    return 1 <= mo <= 12 and 1 <= d <= 31
+def _date_of(g: dict[str, str | None]) -> tuple[str, float] | None:
+    """The ISO form and value of a matched date (None for an impossible one): ``2025-11-19``
+    and the year; ``2025-11`` and the year; ``--09-25`` and the day; ``T14:30`` and the hour."""
+    if g.get("h") is not None:
+        h, mi = int(g["h"]), int(g["mi"])  # type: ignore[arg-type]
+        return (f"T{h:02d}:{mi:02d}", float(h)) if h <= 23 and mi <= 59 else None
+    mo = int(g["m"]) if g.get("m") else _MONTHS[g["M"].lower()]  # type: ignore[union-attr]
+    y, d = g.get("y"), g.get("d")
+    if not (1 <= mo <= 12 and 1 <= int(d or 1) <= 31):
+        return None
+    if y is None:
+        return f"--{mo:02d}-{int(d):02d}", float(d)  # type: ignore[arg-type]
+    return f"{int(y):04d}-{mo:02d}" + (f"-{int(d):02d}" if d else ""), float(y)
 
 
 def read_number(text: str, language: str | None = None) -> float | None:
@@ -265,15 +209,9 @@ def read_number(text: str, language: str | None = None) -> float | None:
     ``"verdubbelde"`` -> 2; ``"ten thousand"`` -> 1e4.  ``None`` if unreadable.
     """
     mentions = [n for n in find_numbers(text, language) if n.kind != "date"]
-    if len(mentions) == 1:
-        return mentions[0].value
-    if len(mentions) > 1:
-        return None
+    if mentions:
+        return mentions[0].value if len(mentions) == 1 else None
     words = re.findall(r"[^\s\-]+", text.strip().lower())
-    if not words:
-        return None
-    if len(words) == 1 and words[0] in NUMBER_WORDS:
-        return float(NUMBER_WORDS[words[0]])
     whole = " ".join(words)
     if whole in NUMBER_WORDS:
         return float(NUMBER_WORDS[whole])
@@ -283,7 +221,7 @@ def read_number(text: str, language: str | None = None) -> float | None:
             value = float(NUMBER_WORDS[w])
         elif w in SCALES and value is not None:
             value *= SCALES[w]
-        elif w in CURRENCIES or w in ("%",):
+        elif w in CURRENCIES or w == "%":
             continue
         else:
             return None
