@@ -1,13 +1,10 @@
-"""Language of a document and of each of its paragraphs, so a mixed document is seen as mixed.
+"""Language of a document and of each line, so a mixed document is seen as mixed.
 
-Chinese and Japanese are told apart by script (kana is Japanese; a kana-free
-line in a Japanese document is Japanese).  Latin-script lines go to
-``lingua-language-detector`` (maintained, accurate on short text, models inside
-the wheel), restricted to the European languages a seed could plausibly be in
-and loaded lazily: about 0.2 s for the whole corpus (py3langid's 97-language
-model took 1.6 s to decompress at every start).  Lines too short to judge
-(captions, headings) take the document's language.  Each line is classified
-once; an undeclared document's language is derived from the same results.
+CJK is told apart by script (kana: Japanese; a kana-free line follows the
+document).  Latin-script lines go to ``lingua-language-detector`` (accurate on
+short text, models in the wheel), limited to :data:`LATIN_LANGUAGES` and loaded
+lazily (py3langid's model took 1.6 s to decompress at every start).  Lines too
+short to judge take the document's language.  Each line is classified once.
 """
 
 from __future__ import annotations
@@ -69,7 +66,7 @@ def _line_language(line: str) -> tuple[str | None, int]:
 
 
 def _document_language(text: str, latin_votes: dict[str, int]) -> str:
-    """The language with the most letters: CJK by script share, Latin by the lines' detections."""
+    """The language with the most letters: CJK by script, Latin by the lines' detections."""
     kana, han, latin, _ = _scripts(text)
     if kana + han == 0 and latin == 0:
         return "und"
