@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from re import _constants as _c, _parser  # the standard library's pattern parser (Python >= 3.11)
 from typing import Any, Iterator
@@ -68,63 +68,62 @@ class Metadata:
     encoding: str = "utf-8"
 
 
-@dataclass(frozen=True)
+# The entries of each section.  A field without a default is required in the file.
+@dataclass(frozen=True, kw_only=True)
 class _Quoted:
     quote: str
     occurrence: int | None = None
     start: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Claim(_Quoted):
-    id: str = ""
-    gloss: str = ""
+    id: str
+    gloss: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Event(_Quoted):
-    id: str = ""
-    date: str = ""
-    date_precision: str = "exact"
-    kind: str = "other"
-    summary: str = ""
+    id: str
+    date: str
+    date_precision: str
+    kind: str
+    summary: str
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fact(_Quoted):
-    id: str = ""
-    metric: str = ""
-    value: float = 0.0
-    unit: str = ""
-    period: str = ""
-    entity: str = ""
+    id: str
+    metric: str
+    value: float
+    unit: str
+    period: str
+    entity: str
     reading: str | None = None
     approx: bool = False
     qualifier: str = ""
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Ignore(_Quoted):
-    reason: str = ""
+    reason: str
 
 
-@dataclass(frozen=True)
-class Correction:
+@dataclass(frozen=True, kw_only=True)
+class Correction(_Quoted):
     kind: str
     replacement: str
-    quote: str | None = None
+    quote: str | None = None  # exactly one of quote and pattern
     pattern: str | None = None
-    occurrence: int | None = None
-    start: int | None = None
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Flag(_Quoted):
-    kind: str = "other"
-    note: str = ""
+    kind: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -141,30 +140,17 @@ class Annotation:
     flags: tuple[Flag, ...] = ()
 
 
-# Field types by name (every other field is a string); a spec maps field -> (types, required).
+# Field types by name (every other field is a string).
 _TYPES: dict[str, tuple[type, ...]] = {
     "value": (int, float), "approx": (bool,), "occurrence": (int,), "start": (int,),
     "languages": (list,), "topics": (list,)}
-
-
-def _spec(required: str, optional: str = "") -> dict[str, tuple[tuple[type, ...], bool]]:
-    return {name: (_TYPES.get(name, (str,)), flag)
-            for names, flag in ((required, True), (optional + " occurrence start", False))
-            for name in names.split()}
-
-
-_SPECS = {
-    "metadata": {f.name: (_TYPES.get(f.name, (str,)), False) for f in fields(Metadata)},
-    "claims": _spec("id gloss quote"),
-    "events": _spec("id date date_precision kind summary quote", "note"),
-    "facts": _spec("id metric value unit period entity quote", "reading approx qualifier note"),
-    "ignore": _spec("quote reason"),
-    "corrections": _spec("kind replacement", "quote pattern note"),
-    "flags": _spec("kind quote note"),
-}
 _CLASSES = {"claims": Claim, "events": Event, "facts": Fact, "ignore": Ignore,
             "corrections": Correction, "flags": Flag}
 _TOP = {"schema", "metadata", *_CLASSES}
+# section -> field -> (types accepted, required): a field without a default is required
+_SPECS = {
+    section: {f.name: (_TYPES.get(f.name, (str,)), f.default is MISSING) for f in fields(cls)}
+    for section, cls in {"metadata": Metadata, **_CLASSES}.items()}
 
 
 def _type_name(types: tuple[type, ...]) -> str:

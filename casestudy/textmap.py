@@ -1,16 +1,15 @@
 """Cleaned reading text as a layer over the exact original, with offsets back to it.
 
-The seeds are never edited.  Cleaning (curated corrections from the annotation
-files plus a few automatic rules: BOM, CRLF, indentation, line-joining and
-end-of-line hyphenation in Latin-script text) is a list of non-overlapping edits
-``(start, end, replacement)`` over the original.  :class:`CleanText` applies them
-and keeps, for every character of the cleaned text, the span of the original it
-came from, so any span of the reading text maps back to the exact original.
+The seeds are never edited.  Cleaning (curated corrections from the annotation files
+and a few automatic rules) is a list of non-overlapping edits over the original;
+:class:`CleanText` applies them and keeps, for every character of the cleaned text,
+the span of the original it came from.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -36,40 +35,34 @@ class CleanText:
     def __init__(self, raw: str, edits: Iterable[Edit]) -> None:
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         pieces: list[str] = []
-        starts: list[int] = []
+        starts: list[int] = []  # for each character of the text: the raw span it came from
         ends: list[int] = []
+
+        def same(a: int, b: int) -> None:  # raw[a:b] is kept character by character
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+
         pos = 0
         for edit in ordered:
             if edit.start < pos:
                 raise ValueError(f"overlapping edits at offset {edit.start}")
-            pieces.append(raw[pos:edit.start])
-            starts.extend(range(pos, edit.start))
-            ends.extend(range(pos + 1, edit.start + 1))
-            pieces.append(edit.replacement)
-            # What the replacement shares with the original at its start and end maps
-            # character by character; only the part that really changed maps to the
-            # whole changed span ("扩大社群。第二组" -> "扩大社群。\n\n第二组" keeps 社群 exact).
-            old, new = raw[edit.start:edit.end], edit.replacement
-            if not edit.curated:  # automatic edits map as a whole ("\n" <- "\r\n")
-                old = new = ""
-            head = 0
-            while head < min(len(old), len(new)) and old[head] == new[head]:
-                head += 1
-            tail = 0
-            while (tail < min(len(old), len(new)) - head
-                   and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
-                tail += 1
+            pieces += [raw[pos:edit.start], edit.replacement]
+            same(pos, edit.start)
+            # A curated replacement maps what it shares with the original at its start and
+            # end character by character, and only the changed middle to the changed span
+            # ("扩大社群。第二组" -> "扩大社群。\n\n第二组" keeps 社群 exact); an automatic
+            # edit maps as a whole ("\n" <- "\r\n").
+            old, new = (raw[edit.start:edit.end], edit.replacement) if edit.curated else ("", "")
+            head = len(os.path.commonprefix([old, new]))
+            tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
             mid_start, mid_end = edit.start + head, edit.end - tail
-            starts.extend(range(edit.start, edit.start + head))
-            ends.extend(range(edit.start + 1, edit.start + head + 1))
+            same(edit.start, mid_start)
             starts.extend([mid_start] * (len(edit.replacement) - head - tail))
             ends.extend([mid_end] * (len(edit.replacement) - head - tail))
-            starts.extend(range(mid_end, edit.end))
-            ends.extend(range(mid_end + 1, edit.end + 1))
+            same(mid_end, edit.end)
             pos = edit.end
         pieces.append(raw[pos:])
-        starts.extend(range(pos, len(raw)))
-        ends.extend(range(pos + 1, len(raw) + 1))
+        same(pos, len(raw))
         self.raw = raw
         self.text = "".join(pieces)
         self.edits: tuple[Edit, ...] = tuple(ordered)
@@ -122,14 +115,11 @@ def _free(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
 def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list[Edit]:
     """The automatic cleaning edits for ``raw``, avoiding the ``protected`` spans.
 
-    White space includes the no-break space (U+00A0) and the ideographic space.
-
-    Rules, each generic and conservative (curated corrections handle the rest):
-    a leading BOM; CR line ends; trailing and leading horizontal white space of a
-    line; in Latin-script paragraphs a line break inside a paragraph becomes a
-    space and ``lower-\\nlower`` loses its hyphen (not after a heading in capitals);
-    runs of spaces inside Latin text; three or more line breaks become two.
-    """
+    Generic, conservative rules (curated corrections handle the rest): a leading BOM; CR
+    line ends; white space (with U+00A0 and U+3000) at the end and start of a line; in
+    Latin-script paragraphs a line break becomes a space and ``lower-\\nlower`` loses its
+    hyphen (not next to a heading in capitals); runs of spaces inside Latin text; three
+    or more line breaks become two."""
     taken = sorted(protected)
     edits: list[Edit] = []
 
