@@ -1,44 +1,25 @@
-"""The 2026 scenario model of Xiaomi's car business: one vectorised function made of named parts.
+"""The 2026 scenario model of Xiaomi's car business: one vectorised function of named parts.
 
-What
-----
-:func:`home` computes one year of the car business in China under the 2026 purchase-tax
-rule, step by step, with the parts notebook 04 walks through (so notebook and
-``casestudy sweep`` use the same code):
+:func:`home` computes a year of the car business in China under the 2026 purchase-tax rule
+with the parts notebook 04 walks through, so notebook and ``casestudy sweep`` share the code:
+costs calibrated once at seed 004's Q3 2025 base (:func:`unit_cost`, :func:`fixed_costs`);
+the price build-up (:func:`purchase_tax`, :func:`buyer_price`); volume from elasticities
+against rivals who pass the tax on (:func:`volume`); profit, margins and break-evens. Every
+input is a declared :class:`Parameter` (unit, default, allowed range, origin, source, the
+range a sensitivity uses). :mod:`casestudy.europe` adds the Europe 2027 model.
 
-1. calibration, once, at the reported base (seed 004, Q3 2025): variable cost per car
-   ``c = base_price x (1 - base_margin)`` (:func:`unit_cost`); fixed costs of the car
-   business per year ``F = 4 x (deliveries_q3 x (base_price - c) - operating_profit_q3)``
-   (:func:`fixed_costs`: the quarter's gross profit minus its operating profit is what
-   the operating costs took, times four);
-2. price build-up: net price ``p`` (the lever), purchase tax (:func:`purchase_tax`), the
-   part of the extra tax Xiaomi absorbs, VAT, the buyer's all-in price (:func:`buyer_price`);
-3. volume from elasticities (:func:`volume`): Xiaomi's buyer price relative to the 2025
-   base, against rivals whose buyer price moves by ``competitor_price_change_pct`` and
-   the tax change (they pass the tax on);
-4. revenue, variable cost, gross profit and margin, fixed costs, operating profit;
-5. break-evens: the volume at which operating profit is zero at this price, and the
-   price cut that would take operating profit to zero at this volume.
-
-Because ``c`` and ``F`` are fixed at the base, ``price`` moves the margin; the demand
-response decides whether a higher price earns more. Every input is a declared
-:class:`Parameter` (unit, default, allowed range, origin, source, and the range a
-sensitivity uses with where it comes from). :mod:`casestudy.europe` adds the Europe 2027
-model on the same machinery; :data:`MODELS` lists both for the sweep.
-
-Why
----
-Seed 004 quotes Xiaomi's president: the car business's gross margin "may decline
-slightly" in 2026, naming the halved purchase-tax exemption and competition. The model
-makes the statement checkable without settling it: every figure follows from named
-inputs. Inputs may be scalars or numpy arrays that broadcast; scalars give floats.
+Why: seed 004 quotes Xiaomi's president that the car gross margin "may decline slightly" in
+2026 (the halved tax exemption, competition). The model makes the statement checkable without
+settling it. Inputs may be scalars or numpy arrays that broadcast; scalars give floats.
 """
 
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,9 +27,9 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["Parameter", "Model", "ScenarioError", "HOME", "MODELS", "get_model", "unit_cost",
-           "fixed_costs", "purchase_tax", "buyer_price", "volume", "home", "evaluate",
-           "parameters_frame", "tornado", "solve"]
+__all__ = ["Parameter", "Model", "ScenarioError", "HOME", "declare", "get_model", "unit_cost",
+           "fixed_costs", "purchase_tax", "buyer_price", "volume", "home", "evaluate", "tornado",
+           "solve"]
 
 
 class ScenarioError(ParameterError, ValueError):
@@ -57,7 +38,8 @@ class ScenarioError(ParameterError, ValueError):
 
 @dataclass(frozen=True)
 class Parameter:
-    """A model input: ``origin`` is "fact", "derived", "outside the sources" or "assumption";
+    """A model input: ``origin`` is "fact", "derived", "reference", "outside the sources" or
+    "assumption";
     ``sample_range`` (with ``range_source``) is what sweeps and sensitivities vary over."""
 
     name: str
@@ -74,19 +56,19 @@ class Parameter:
 
     def check(self, value: Any) -> np.ndarray:
         """``value`` as a float array; :class:`ScenarioError` naming the parameter otherwise."""
-        if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-            raise ScenarioError(f"parameter {self.name!r}: got {value!r}; expected a number in "
-                                f"{self.unit} from {self.low:g} to {self.high:g}")
         try:
+            if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+                raise TypeError
             arr = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            raise ScenarioError(f"parameter {self.name!r}: got {value!r}; expected a number "
-                                f"or an array of numbers") from None
+            raise ScenarioError(f"parameter {self.name!r}: got {value!r}; expected a number or "
+                                f"numbers in {self.unit} from {self.low:g} to {self.high:g}"
+                                ) from None
         bad = np.isnan(arr) | (arr < self.low) | (arr > self.high)
         if bad.any():
-            first = float(arr[bad].flat[0])
-            raise ScenarioError(f"parameter {self.name!r}: got {first!r}; allowed range is "
-                                f"{self.low:g} to {self.high:g} ({self.unit}; {self.description})")
+            raise ScenarioError(f"parameter {self.name!r}: got {float(arr[bad].flat[0])!r}; "
+                                f"allowed range is {self.low:g} to {self.high:g} ({self.unit}; "
+                                f"{self.description})")
         return arr
 
 
@@ -104,83 +86,32 @@ class Model:
         return tuple(p.name for p in self.parameters)
 
     def parameter(self, name: str) -> Parameter:
+        """The declared parameter ``name``; :class:`ScenarioError` listing the known ones."""
         for p in self.parameters:
             if p.name == name:
                 return p
         raise ScenarioError(f"unknown parameter {name!r} of the {self.name} model; known "
                             f"parameters: {', '.join(self.names)}")
 
-    def defaults(self) -> dict[str, float]:
-        return {p.name: p.default for p in self.parameters}
+
+DECLARATIONS = Path(__file__).resolve().parent / "data" / "scenarios.toml"
+MODELS: dict[str, Model] = {}
 
 
-_F, _D, _O, _A = "fact", "derived", "outside the sources", "assumption"
-_S4 = "seed 004"
-BASE: tuple[Parameter, ...] = (
-    Parameter("base_price", "CNY/vehicle", 260_000.0, 1_000.0, 5e6, _F,
-              f"{_S4}: average net price per vehicle 'stable at around 260,000 yuan' (Q3 2025; read "
-              "as revenue per car, excluding VAT: an assumption)", "Reported average net price: the "
-              "calibration base.", fact="s004-q3-2025-ev-average-price"),
-    Parameter("base_margin", "%", 25.5, 0.0, 99.0, _F,
-              f"{_S4}: the car business's gross margin of 25.5% (Q3 2025)",
-              "Reported gross margin: calibrates the variable cost per car.",
-              fact="s004-q3-2025-ev-gross-margin"),
-)
-PARAMETERS: tuple[Parameter, ...] = BASE + (
-    Parameter("deliveries_q3", "vehicles", 108_796.0, 1.0, 1e7, _F, f"{_S4}: 108,796 cars "
-              "delivered in Q3 2025", "Deliveries of the calibration quarter.",
-              fact="s004-q3-2025-deliveries"),
-    Parameter("operating_profit_q3", "CNY", 7e8, -1e11, 1e11, _F,
-              f"{_S4}: operating result of 700 million yuan of the innovative segments (cars, AI "
-              "and others), Q3 2025; treating all of it as the car business is an assumption",
-              "Operating profit of the calibration quarter.",
-              fact="s004-q3-2025-innovative-operating-profit"),
-    Parameter("base_volume", "vehicles/year", 435_184.0, 0.0, 5e6, _D,
-              f"derived: 4 x the Q3 2025 deliveries ({_S4}), the annual rate at the base price",
-              "Deliveries per year at the base price under the 2025 tax rule.",
-              (350_000.0, 480_000.0), f"{_S4}: from the 2025 target of 350,000 (fact "
-              "s004-2025-delivery-target) to 12 x the 'over 40,000' monthly deliveries of "
-              "September and October (fact s004-2025-09-monthly-deliveries)"),
-    Parameter("price", "CNY/vehicle", 260_000.0, 1_000.0, 5e6, _A,
-              "assumption: the lever; default = the reported average net price (no change)",
-              "Xiaomi's 2026 net price per car (excluding VAT).", (234_000.0, 286_000.0),
-              "assumption: the base price +/- 10%, an illustrative price war or premium"),
-    Parameter("vat_rate", "%", 13.0, 0.0, 50.0, _O, "not in the sources: PRC standard VAT on "
-              "goods, 13% since 2019-04-01", "VAT on the net price."),
-    Parameter("purchase_tax_rate", "%", 10.0, 0.0, 50.0, _O, "not in the sources: Vehicle "
-              "Purchase Tax Law of the PRC, 10% of the price excluding VAT",
-              "Vehicle purchase tax before any exemption."),
-    Parameter("exemption_2025", "share", 1.0, 0.0, 1.0, _F, f"{_S4}: the current 'full "
-              "exemption' (no cap given)", "Share of the purchase tax exempted in 2025."),
-    Parameter("exemption_2026", "share", 0.5, 0.0, 1.0, _F, f"{_S4}: 'half - exemption' in 2026",
-              "Share of the purchase tax exempted in 2026.",
-              fact="s004-2026-purchase-tax-exemption-rate"),
-    Parameter("cap_2026", "CNY/vehicle", 15_000.0, 0.0, 1e6, _F, f"{_S4}: 'a maximum amount of "
-              "15,000 yuan per vehicle'", "Largest exemption per car in 2026.",
-              fact="s004-2026-purchase-tax-exemption-cap"),
-    Parameter("absorbed_share", "share", 0.0, 0.0, 1.0, _A, "assumption: no source says; "
-              "0 = the buyer pays the extra tax", "Share of the buyer's extra 2026 tax Xiaomi pays "
-              "(lowers its revenue per car).", (0.0, 1.0), "the two ends: buyer pays all, Xiaomi "
-              "pays all"),
-    Parameter("elasticity", "1", -3.92, -20.0, 0.0, _D, "derived: -1 / (25.5/100), the own-price "
-              "elasticity at which the reported price maximises profit (Lerner rule; assumes "
-              "Xiaomi prices to maximise profit)", "Xiaomi's volume against its buyer price "
-              "relative to rivals'.", (-5.0, -2.0), "assumption: the Lerner values of margins of "
-              "20% (-5) and 50% (-2) around the reported 25.5%"),
-    Parameter("market_elasticity", "1", -1.0, -5.0, 0.0, _A, "assumption, no source: unit "
-              "elastic", "The car market's volume against the buyer price level of all cars.",
-              (-1.5, -0.5), "assumption: illustrative, half to one and a half times unit elastic"),
-    Parameter("competitor_price_change_pct", "%", 0.0, -50.0, 50.0, _A, "assumption: rivals "
-              "keep prices and pass the tax on", "Rivals' change of their net prices in 2026.",
-              (-10.0, 0.0), f"assumption: up to a 10% cut ({_S4} speaks of 'fierce "
-              "competition', no figure)"),
-    Parameter("unit_cost_change_pct", "%", 0.0, -50.0, 50.0, _A, "assumption: no source gives "
-              "2026 costs", "Change of the variable cost per car.", (-5.0, 5.0),
-              "assumption: illustrative +/- 5%"),
-    Parameter("fixed_cost_change_pct", "%", 0.0, -50.0, 100.0, _A, "assumption: no source gives "
-              "2026 costs", "Change of the fixed costs of the car business.", (-10.0, 10.0),
-              "assumption: illustrative +/- 10%"),
-)
+def declare(name: str, function: Callable[..., dict[str, Any]]) -> Model:
+    """Register the model ``name`` with the inputs (the shared base first) and outputs that
+    ``data/scenarios.toml`` declares: declarations with their sources are data."""
+    data = tomllib.loads(DECLARATIONS.read_text(encoding="utf-8"))
+    params = []
+    for entry in data["base"] + data[name]:
+        if "sample_range" in entry:
+            entry["sample_range"] = tuple(entry["sample_range"])
+        try:
+            params.append(Parameter(**entry))
+        except TypeError as exc:
+            raise ScenarioError(f"{DECLARATIONS}: parameter {entry.get('name')!r}: {exc}") from None
+    MODELS[name] = Model(name, tuple(params), data["outputs"][name], function)
+    return MODELS[name]
 
 
 # -- the parts --------------------------------------------------------------------------
@@ -193,7 +124,8 @@ def unit_cost(base_price: Any, base_margin: Any, change_pct: Any = 0.0) -> Any:
 
 def fixed_costs(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit_q3: Any,
                 change_pct: Any = 0.0) -> Any:
-    """Fixed costs per year: 4 x (Q3 gross profit - Q3 operating profit), then changed."""
+    """Fixed costs per year: 4 x (Q3 gross profit - Q3 operating profit, what the operating
+    costs took), then changed."""
     gross_q3 = deliveries_q3 * (base_price - unit_cost(base_price, base_margin))
     return 4 * (gross_q3 - operating_profit_q3) * (1 + change_pct / 100)
 
@@ -256,27 +188,19 @@ def home(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit
     }
 
 
-_OUT = {"unit_cost": "CNY/vehicle", "fixed_costs": "CNY", "buyer_price_2025": "CNY/vehicle",
-        "purchase_tax": "CNY/vehicle", "extra_tax": "CNY/vehicle", "absorbed": "CNY/vehicle",
-        "vat": "CNY/vehicle", "buyer_price": "CNY/vehicle", "deliveries": "vehicles/year",
-        "revenue_per_car": "CNY/vehicle", "gross_profit_per_car": "CNY/vehicle",
-        "gross_margin_pct": "%", "revenue": "CNY", "variable_costs": "CNY", "gross_profit": "CNY",
-        "operating_profit": "CNY", "operating_margin_pct": "%", "operating_profit_2025": "CNY",
-        "break_even_volume": "vehicles/year", "price_cut_to_break_even_pct": "%"}
-HOME = Model("home", PARAMETERS, _OUT, home)
-MODELS: dict[str, Model] = {"home": HOME}
+HOME = declare("home", home)
+PARAMETERS = HOME.parameters
 
 
 def get_model(name: str | Model) -> Model:
     """The model called ``name`` ("home" or "europe")."""
+    from . import europe  # noqa: F401  (registers the Europe model)
+
     if isinstance(name, Model):
         return name
-    if name not in MODELS:
-        from . import europe  # noqa: F401  (registers the Europe model)
-    try:
-        return MODELS[name]
-    except (KeyError, TypeError):
-        raise ScenarioError(f"unknown model {name!r}; expected one of home, europe") from None
+    if not isinstance(name, str) or name not in MODELS:
+        raise ScenarioError(f"unknown model {name!r}; expected one of home, europe")
+    return MODELS[name]
 
 
 def evaluate(params: Mapping[str, Any] | None = None, model: str | Model = "home",
@@ -300,16 +224,6 @@ def evaluate(params: Mapping[str, Any] | None = None, model: str | Model = "home
     return {k: np.broadcast_to(v, shape) for k, v in out.items()}
 
 
-def parameters_frame(model: str | Model = "home") -> pd.DataFrame:
-    """The declarations as a table, one row per parameter."""
-    return pd.DataFrame([{
-        "name": p.name, "unit": p.unit, "default": p.default, "low": p.low, "high": p.high,
-        "range low": p.sample_range[0] if p.sample_range else None,
-        "range high": p.sample_range[1] if p.sample_range else None,
-        "origin": p.origin, "source": p.source, "range from": p.range_source,
-        "description": p.description, "fact": p.fact} for p in get_model(model).parameters])
-
-
 def tornado(output: str, base: Mapping[str, Any] | None = None,
             model: str | Model = "home") -> pd.DataFrame:
     """One input at a time at each end of its declared range, the others at ``base``;
@@ -321,12 +235,11 @@ def tornado(output: str, base: Mapping[str, Any] | None = None,
     mid = evaluate(base, m)[output]
     rows = []
     for p in m.parameters:
-        if p.sample_range is None:
-            continue
-        lo, hi = (evaluate({**base, p.name: v}, m)[output] for v in p.sample_range)
-        rows.append({"parameter": p.name, "low": p.sample_range[0], "high": p.sample_range[1],
-                     "at low": lo, "at high": hi, "base": mid, "swing": abs(hi - lo),
-                     "range from": p.range_source})
+        if p.sample_range:
+            lo, hi = (evaluate({**base, p.name: v}, m)[output] for v in p.sample_range)
+            rows.append({"parameter": p.name, "low": p.sample_range[0], "high": p.sample_range[1],
+                         "at low": lo, "at high": hi, "base": mid, "swing": abs(hi - lo),
+                         "range from": p.range_source})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable",
                                           ignore_index=True)
 
@@ -344,12 +257,11 @@ def solve(parameter: str, output: str, target: float, lo: float, hi: float,
     if not cross.size:
         return float("nan")
     a, b = float(xs[cross[0]]), float(xs[cross[0] + 1])
-    fa = float(ys[cross[0]])
+    below = ys[cross[0]] < 0  # f keeps this sign at a
     for _ in range(100):
         mid = (a + b) / 2
-        fm = float(f(mid))
-        if (fm < 0) == (fa < 0):
-            a, fa = mid, fm
+        if (float(f(mid)) < 0) == below:
+            a = mid
         else:
             b = mid
     return (a + b) / 2

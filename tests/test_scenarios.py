@@ -169,3 +169,13 @@ def test_module_is_small() -> None:
     from pathlib import Path
 
     assert len(Path(sc.__file__).read_text().splitlines()) <= 360  # the brief: about 350 lines
+
+
+def test_declarations_file_error_names_the_file_and_parameter(tmp_path, monkeypatch) -> None:
+    bad = tmp_path / "scenarios.toml"
+    text = sc.DECLARATIONS.read_text(encoding="utf-8")
+    bad.write_text(text.replace('name = "price"\n', 'name = "price"\ncolour = "red"\n'), encoding="utf-8")
+    monkeypatch.setattr(sc, "DECLARATIONS", bad)
+    with pytest.raises(sc.ScenarioError, match=r"scenarios\.toml: parameter 'price': .*colour"):
+        sc.declare("home", sc.home)
+    assert sc.get_model("home") is sc.HOME  # nothing registered on failure
