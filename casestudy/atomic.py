@@ -1,10 +1,6 @@
-"""Replace a file atomically, through a temporary file with a unique name.
-
-An output that replaces an older one (a run's notebook, a sweep table, a page of
-the casebook) is written to a hidden temporary file beside it, made by
-:func:`tempfile.mkstemp`, and renamed over the target only once complete: an
-interrupted or failed write never leaves a truncated file where a good one was,
-and two writers into one folder never share a temporary name.
+"""Replace a file atomically: write a hidden temporary file with a unique name beside it
+(:func:`tempfile.mkstemp`), rename it over the target only once complete.  An interrupted
+write never leaves a truncated file where a good one was; two writers never share a name.
 """
 
 from __future__ import annotations
@@ -27,8 +23,8 @@ class ReplaceError(CasestudyError, OSError):
 def temp_name(target: Path, tag: str = "") -> Path:
     """A new, empty file beside ``target``: ``.NAME.<random>.tmp``, or ``.NAME.TAG.<random>.tmp``
     (a caller that must find its own temp files later gives a ``tag`` unique to it)."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{tag}." if tag
-                                else f".{target.name}.", suffix=".tmp")
+    prefix = f".{target.name}.{tag}." if tag else f".{target.name}."
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     os.close(fd)
     return Path(name)
 

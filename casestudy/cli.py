@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from .errors import CasestudyError, ParameterError
+from .errors import CasestudyError
 
 
 def _cmd_seeds(args: argparse.Namespace) -> int:
@@ -26,23 +26,19 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
                                       "stance", "chars", "title_en"]]
         print("Corpus:", corpus.folder)
         print(table.to_string(index=False))
-        print()
-        print("Annotation coverage (numbers found automatically):")
+        print("\nAnnotation coverage (numbers found automatically):")
         print(corpus.coverage_summary().to_string(index=False))
         cov = corpus.coverage()
         left = cov[cov["status"] == "uncovered"]
-        print()
         if left.empty:
-            print("Every number is explained by a fact, an event date or an ignore entry.")
+            print("\nEvery number is explained by a fact, an event date or an ignore entry.")
         else:
-            print(f"{len(left)} number(s) not explained by any fact, event or ignore entry:")
+            print(f"\n{len(left)} number(s) not explained by any fact, event or ignore entry:")
             for r in left.itertuples():
                 seed = corpus[r.seed_id]
                 ctx = seed.raw[max(0, r.start - 25):r.end + 25].replace("\n", " ")
                 print(f"  {r.seed_id} @{r.start}: {r.text!r} ({r.kind})  …{ctx}…")
-    if args.check and not left.empty:
-        return 1
-    return 0
+    return 1 if args.check and not left.empty else 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -60,13 +56,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except RunInterrupted as stop:
         print(f"\nInterrupted by {stop.signal_name}: workers and kernels stopped, temporary "
               "files removed.", file=sys.stderr, flush=True)
-        for r in stop.finished:
-            print(f"  finished:    {r.summary()}", file=sys.stderr)
-        for name in stop.running:
-            print(f"  not finished: {name} (stopped while running; its previous output, if "
-                  "any, is unchanged)", file=sys.stderr)
-        for name in stop.queued:
-            print(f"  not finished: {name} (not started)", file=sys.stderr)
+        lines = ([f"finished:    {r.summary()}" for r in stop.finished]
+                 + [f"not finished: {name} (stopped while running; its previous output, if any, "
+                    "is unchanged)" for name in stop.running]
+                 + [f"not finished: {name} (not started)" for name in stop.queued])
+        print("".join(f"  {line}\n" for line in lines), end="", file=sys.stderr)
         return stop.exit_code
     failed = [r for r in results if not r.ok]
     total = sum(r.seconds for r in results)
@@ -98,7 +92,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from .refresh import refresh
+    from .nbclean import refresh
     from .runner import resolve_notebooks
 
     notebooks = resolve_notebooks(args.notebooks)
@@ -128,8 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("seeds", help="print the corpus table and the annotation coverage report")
     p.add_argument("--seeds-dir", default=None, help="a folder of seeds (default: the bundled seeds)")
-    p.add_argument("--check", action="store_true",
-                   help="exit 1 if any number is left unexplained")
+    p.add_argument("--check", action="store_true", help="exit 1 if a number is unexplained")
     p.set_defaults(func=_cmd_seeds)
 
     p = sub.add_parser("run", help="execute notebooks headless into an output folder")
@@ -139,8 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "[ja, zh] a list, None or null is None; an empty value is an error)")
     p.add_argument("-f", "--param-file", action="append", metavar="FILE",
                    help="a YAML file of parameters (applied before -p)")
-    p.add_argument("-o", "--outdir", default="build/notebooks", help="output folder "
-                   "(default: build/notebooks)")
+    p.add_argument("-o", "--outdir", default="build/notebooks", help="default: %(default)s")
     p.add_argument("-j", "--jobs", type=int, default=None,
                    help="parallel notebooks (default: the number of cores, at most 4)")
     p.set_defaults(func=_cmd_run)
@@ -163,17 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="render the executed notebooks as a static HTML casebook")
     p.add_argument("--edition", choices=("student", "instructor"), default="instructor",
-                   help="student: without teaching notes and answers, exercise outputs cleared "
-                   "(default: instructor, everything)")
-    p.add_argument("--notebooks-dir", default="build/notebooks",
-                   help="the executed notebooks (default: build/notebooks, from `casestudy run`)")
-    p.add_argument("-o", "--outdir", default="build/site",
-                   help="output folder; the edition goes to OUTDIR/EDITION (default: build/site)")
-    p.add_argument("--seeds-dir", default=None,
-                   help="the seeds for sources.html (default: the bundled seeds)")
+                   help="student: without teaching notes, answers and exercise outputs")
+    p.add_argument("--notebooks-dir", default="build/notebooks", help="default: %(default)s")
+    p.add_argument("-o", "--outdir", default="build/site", help="OUTDIR/EDITION (default: %(default)s)")
+    p.add_argument("--seeds-dir", default=None, help="the seeds for sources.html (default: bundled)")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
-                   help="also print case.pdf and casebook.pdf with Chromium (default: yes, "
-                   "when /usr/bin/chromium or CASESTUDY_CHROMIUM exists; else a notice)")
+                   help="also print case.pdf and casebook.pdf with the system's Chromium")
     p.set_defaults(func=_cmd_build)
     return parser
 

@@ -1,20 +1,24 @@
-"""Make an executed notebook byte-stable.
+"""Byte-stable notebooks, and ``casestudy refresh``, which stores their reference outputs.
 
-Papermill and nbclient store run-specific metadata (times, durations, the
-machine's Python version), so two runs with the same outputs would differ.
-:func:`clean` removes exactly that, and the run record (``metadata.casestudy``,
-:mod:`casestudy.provenance`), which the runner adds back to its own outputs;
-the outputs themselves are the notebooks' business.
+Papermill and nbclient store run-specific metadata (times, durations, Python
+version): :func:`clean` removes it, and the run record (``metadata.casestudy``,
+which the runner adds back to its own outputs), so that a notebook refreshed
+twice is byte-identical and nbval compares outputs only.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import nbformat
 
-__all__ = ["clean", "write_clean"]
+from .errors import NotebookRunError
+from .parameters import SPECS, parameters_cell_source
+from .runner import RunResult, run_notebooks
+
+__all__ = ["clean", "write_clean", "refresh"]
 
 
 def clean(nb: Any) -> Any:
@@ -42,3 +46,25 @@ def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None, tag
     clean(nb)
     nb.metadata.update(metadata or {})
     write_text(Path(path), nbformat.writes(nb) + "\n", tag=tag)
+
+
+def refresh(notebooks: Sequence[Path], jobs: int | None = None,
+            progress: Callable[[str], None] | None = None) -> list[RunResult]:
+    """Write each notebook's ``parameters`` cell from its declaration, run it with its
+    defaults into a temporary folder, then replace it, cleaned; a failed one is left as it was."""
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        if len(cells) != 1:
+            raise NotebookRunError(f"{path}: expected exactly one cell tagged 'parameters', "
+                                   f"found {len(cells)}")
+        if path.stem in SPECS and cells[0].source != parameters_cell_source(path.stem):
+            cells[0].source = parameters_cell_source(path.stem)
+            write_clean(nb, path)
+    with tempfile.TemporaryDirectory(prefix="casestudy-refresh-") as tmp:
+        results = run_notebooks(notebooks, Path(tmp), per_notebook=[{} for _ in notebooks],
+                                jobs=jobs, progress=progress)
+        for path, r in zip(notebooks, results):
+            if r.ok and r.output is not None:
+                write_clean(nbformat.read(str(r.output), as_version=4), path)
+    return results

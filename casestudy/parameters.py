@@ -44,8 +44,7 @@ class Param:
 
     @property
     def type_name(self) -> str:
-        base = _TYPE_NAMES[self.type]
-        return f"{base} | None" if self.nullable else base
+        return _TYPE_NAMES[self.type] + (" | None" if self.nullable else "")
 
     def allowed(self) -> str:
         """What values are allowed, in words."""
@@ -66,9 +65,9 @@ class Param:
             return ParameterError(
                 f"{notebook}: parameter {self.name!r} = {value!r} {why}; allowed: {self.allowed()}"
                 + (f" ({self.unit})" if self.unit else ""))
+        if value is None and self.nullable:
+            return None
         if value is None:
-            if self.nullable:
-                return None
             raise fail("must not be None")
         if self.type is int and isinstance(value, float) and value.is_integer():
             value = int(value)  # 1e3 is 1000: ``casestudy params`` prints large limits that way
@@ -132,9 +131,8 @@ def _marketing_params() -> tuple[Param, ...]:
 
 
 def _scenario_params() -> tuple[Param, ...]:
-    """04's parameters: every input of the home and Europe models (casestudy.scenarios and
-    casestudy.europe declare them; this module imports them, never the other way round),
-    plus the sweep row a rendered scenario comes from."""
+    """04's parameters: every input of the home and Europe models (declared in
+    casestudy.scenarios and casestudy.europe), and the sweep row a scenario comes from."""
     from .europe import EUROPE
     from .scenarios import HOME
 
@@ -186,8 +184,7 @@ def spec_for(notebook: str) -> tuple[Param, ...]:
     if stem not in SPECS:
         raise ParameterError(f"no parameter declaration for notebook {stem!r}; declared notebooks: "
                              f"{', '.join(sorted(SPECS))}")
-    spec = SPECS[stem]
-    return tuple(spec() if callable(spec) else spec)
+    return tuple(SPECS[stem]() if callable(SPECS[stem]) else SPECS[stem])
 
 
 class RunParameters(dict):  # type: ignore[type-arg]
@@ -226,10 +223,8 @@ def check_values(notebook: str, values: Mapping[str, Any],
     if unknown:
         import difflib
 
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, list(known), n=1)
-            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        close = {n: difflib.get_close_matches(n, list(known), n=1) for n in unknown}
+        hints = [f"{n!r}" + (f" (did you mean {c[0]!r}?)" if c else "") for n, c in close.items()]
         raise ParameterError(f"{notebook}: unknown parameter {', '.join(hints)} = "
                              f"{', '.join(repr(values[n]) for n in unknown)}; this notebook's "
                              f"parameters are: {', '.join(known) or 'none'}")
@@ -243,18 +238,12 @@ _IGNORED_GLOBALS = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 def validate(notebook: str, namespace: Mapping[str, Any],
              spec: Iterable[Param] | None = None) -> RunParameters:
-    """Validate the parameters a notebook is running with (call it with ``globals()``).
-
-    Every public, non-module, non-callable global is taken as a parameter: those
-    are the names the ``parameters`` cell and papermill's injected cell define,
-    so a misspelt injected name is caught here.  ``spec`` declares the parameters
-    of a notebook that is not in :data:`SPECS` (a user's own notebook).
-    """
-    values = {
-        name: value for name, value in namespace.items()
-        if not name.startswith("_") and name not in _IGNORED_GLOBALS
-        and not isinstance(value, (types.ModuleType, type)) and not callable(value)
-    }
+    """Validate the parameters a notebook runs with (call it with ``globals()``): every
+    public global that is not a module, class or callable, so a misspelt injected name is
+    caught.  ``spec`` declares the parameters of a notebook not in :data:`SPECS`."""
+    values = {name: value for name, value in namespace.items()
+              if not name.startswith("_") and name not in _IGNORED_GLOBALS
+              and not isinstance(value, (types.ModuleType, type)) and not callable(value)}
     return check_values(notebook, values, spec)
 
 
@@ -262,8 +251,7 @@ def parameters_cell_source(notebook: str) -> str:
     """The source of the notebook's ``parameters`` cell, generated from the declaration."""
     lines = [f"# Parameters: declared in casestudy/parameters.py; see `casestudy params {notebook}`."]
     for p in spec_for(notebook):
-        # papermill's parser reads "Optional[int]" but not "int | None"; quoted, the
-        # annotation needs no import in the notebook
+        # papermill reads "Optional[int]", not "int | None"; quoted, it needs no import
         hint = f'"Optional[{_TYPE_NAMES[p.type]}]"' if p.nullable else _TYPE_NAMES[p.type]
         unit = f" [{p.unit}]" if p.unit else ""
         lines.append(f"{p.name}: {hint} = {p.default!r}  # {p.help}{unit}")

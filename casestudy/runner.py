@@ -1,23 +1,18 @@
 """Run notebooks headless through papermill's Python API, several at a time.
 
-The driver imports papermill once and forks worker processes (the import costs
-about 1 s); each worker runs notebooks one after another, its kernels shut down
-with ``shutdown_kernel="immediate"`` (a graceful shutdown sometimes stalls 3 s).
+The driver imports papermill once (about 1 s) and forks worker processes, which
+run notebooks one after another (kernels shut down "immediately": a graceful
+shutdown sometimes stalls 3 s).  A notebook runs into a temporary file unique to
+the run, ``.NAME.<token>.running.ipynb``, and the complete output replaces the old
+one atomically (:mod:`casestudy.atomic`); a failed run is kept as
+``NAME.failed.ipynb`` until NAME succeeds.  Outputs never go to ``notebooks/``.
 
-Outputs never go back to ``notebooks/``: a notebook runs into a hidden temporary
-file ``.NAME.<run token>.running.ipynb`` (unique to the run) and the complete
-output replaces the old one atomically (:mod:`casestudy.atomic`); a failed run is
-kept as ``NAME.failed.ipynb``, removed again when NAME later succeeds.
-
-On SIGINT or SIGTERM the driver starts nothing new, stops its workers and their
-kernels, removes the run's temporary files and raises
-:class:`~casestudy.errors.RunInterrupted` (``casestudy run`` exits 130 or 143).
-
-Parameters are checked before any kernel starts: names must be identifiers
-(papermill writes them into a code cell), declared notebooks check their values,
-and ``seeds_dir`` must be a folder of ``.txt`` files.  A relative ``seeds_dir`` is
-passed and recorded as given, resolved against the folder the run started in
-(the kernels get it as ``CASESTUDY_CWD``; see :func:`casestudy.load_corpus`).
+Parameters are checked before any kernel starts (names are identifiers, since
+papermill writes them into a code cell; declared values; ``seeds_dir`` a folder of
+``.txt`` files, passed and recorded as given and resolved against the folder the
+run started in, which kernels get as ``CASESTUDY_CWD``).  On SIGINT or SIGTERM
+nothing new starts, workers and kernels are stopped, temporary files removed and
+:class:`~casestudy.errors.RunInterrupted` raised (``casestudy run``: exit 130/143).
 """
 
 from __future__ import annotations
@@ -28,7 +23,6 @@ import multiprocessing
 import os
 import secrets
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -195,6 +189,7 @@ def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None, 
     failed = out.with_name(f"{out.stem}.failed.ipynb")
     started = time.monotonic()
     for attempt in (1, 2):
+        cell, message = None, ""
         try:
             pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name="python3",
                                 progress_bar=False, log_output=False, cwd=cwd,
@@ -202,28 +197,24 @@ def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None, 
             break
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
             cell, message = _error_of(exc)
-            if attempt == 1 and cell is None and "kernel" in message.lower():
-                continue  # a kernel that failed to start: try once more
-            try:
-                if tmp.exists():
-                    write_clean(nbformat.read(str(tmp), as_version=4), failed,
-                                metadata=_run_record(parameters), tag=token)
-            except OSError as exc2:  # ReplaceError is an OSError
-                message += f" (the partial output could not be kept: {exc2})"
-            finally:
-                tmp.unlink(missing_ok=True)
-            return RunResult(src.stem, failed if failed.exists() else None,
-                             time.monotonic() - started, False, cell, message, parameters)
-    try:  # every cell ran: now put the output in place
-        write_clean(nbformat.read(str(tmp), as_version=4), out, metadata=_run_record(parameters),
-                    tag=token)
-    except OSError as exc:
-        return RunResult(src.stem, None, time.monotonic() - started, False, None, str(exc),
-                         parameters, saved=False)
+            if attempt == 2 or cell is not None or "kernel" not in message.lower():
+                break  # else a kernel that failed to start: try once more
+    ok = not message
+    try:
+        if tmp.exists():
+            write_clean(nbformat.read(str(tmp), as_version=4), out if ok else failed,
+                        metadata=_run_record(parameters), tag=token)
+    except OSError as exc:  # ReplaceError included
+        if ok:  # every cell ran, but the output could not be put in place
+            return RunResult(src.stem, None, time.monotonic() - started, False, None, str(exc),
+                             parameters, saved=False)
+        message += f" (the partial output could not be kept: {exc})"
     finally:
         tmp.unlink(missing_ok=True)
-    failed.unlink(missing_ok=True)  # a stale failure of an earlier run no longer holds
-    return RunResult(src.stem, out, time.monotonic() - started, True, parameters=parameters)
+    if ok:
+        failed.unlink(missing_ok=True)  # a stale failure of an earlier run no longer holds
+    output = out if ok else failed if failed.exists() else None
+    return RunResult(src.stem, output, time.monotonic() - started, ok, cell, message, parameters)
 
 
 def _running_name(out: Path, token: str) -> Path:
@@ -257,23 +248,18 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 
 def _stop_process_tree() -> None:
-    """SIGTERM every descendant of this process, and the process group each leads (Jupyter
-    starts kernels in sessions of their own, so they would outlive their workers), then
-    SIGKILL whatever is left after 3 s."""
+    """SIGTERM every descendant of this process (workers and their kernels, which Jupyter
+    starts in sessions of their own, so they would outlive a killed worker); SIGKILL
+    whatever is left after 3 s."""
     import psutil
 
     procs = psutil.Process().children(recursive=True)
-    own_group = os.getpgid(0)
-
-    def send(sig: int, targets: list[psutil.Process]) -> None:
-        for p in targets:
-            with contextlib.suppress(OSError, psutil.Error):
-                if os.getpgid(p.pid) == p.pid != own_group:
-                    os.killpg(p.pid, sig)
-                p.send_signal(sig)
-
-    send(signal.SIGTERM, procs)
-    send(signal.SIGKILL, psutil.wait_procs(procs, timeout=3)[1])
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    for p in psutil.wait_procs(procs, timeout=3)[1]:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
 
 
 def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[str, Any] | None = None,
@@ -312,9 +298,8 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
 
     # Always in worker processes, even for one job: a crashing kernel cannot take
     # the driver down, and kernel stderr is captured per notebook.
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx,
-                               initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_init,
+                               mp_context=multiprocessing.get_context("fork"))
     pending: dict[Future[RunResult], int] = {}
     in_main = threading.current_thread() is threading.main_thread()
     old = {s: signal.signal(s, _raise_stop) for s in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
@@ -342,7 +327,6 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
         for fut in pending:
             fut.cancel()
         _stop_process_tree()
-        _remove_temp_files(outdir, token)
         raise RunInterrupted(stop.args[0], [r for r in results if r is not None], running,
                               queued) from None
     finally:

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from casestudy import paths
-from casestudy.refresh import refresh
+from casestudy.nbclean import refresh
 from casestudy.runner import run_notebooks
 
 FIXTURES = Path(__file__).parent / "fixtures"
