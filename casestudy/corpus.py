@@ -26,9 +26,10 @@ def _year(date: str) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-def _frame(rows: list[dict[str, Any]], columns: list[str], sort: list[str] | None = None) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    return df.sort_values(sort, kind="stable").reset_index(drop=True) if sort else df
+def _frame(columns: str, rows: Iterable[tuple[Any, ...]], sort: str = "") -> pd.DataFrame:
+    """A table of ``rows`` (tuples in the order of the space-separated ``columns``)."""
+    df = pd.DataFrame(list(rows), columns=columns.split())
+    return df.sort_values(sort.split(), kind="stable").reset_index(drop=True) if sort else df
 
 
 class Corpus:
@@ -75,70 +76,47 @@ class Corpus:
     # -- tables ----------------------------------------------------------
     def seeds_table(self) -> pd.DataFrame:
         """One row per seed: metadata, languages, length."""
-        rows = []
-        for s in self._seeds:
-            m = s.metadata
-            rows.append({
-                "seed_id": s.id, "title": m.title, "title_en": m.title_en, "outlet": m.outlet,
-                "author": m.author, "date": m.date or "undated", "date_precision": m.date_precision,
-                "date_evidence": m.date_evidence, "language": s.language,
-                "languages": ", ".join(s.languages), "genre": m.genre, "stance": m.stance,
-                "topics": ", ".join(m.topics), "summary": m.summary, "chars": len(s.raw),
-                "annotated": s.annotation.path is not None,
-            })
-        return _frame(rows, [
-            "seed_id", "title", "title_en", "outlet", "author", "date", "date_precision",
-            "date_evidence", "language", "languages", "genre", "stance", "topics", "summary",
-            "chars", "annotated"])
+        return _frame("seed_id title title_en outlet author date date_precision date_evidence "
+                      "language languages genre stance topics summary chars annotated",
+                      ((s.id, m.title, m.title_en, m.outlet, m.author, m.date or "undated",
+                        m.date_precision, m.date_evidence, s.language, ", ".join(s.languages),
+                        m.genre, m.stance, ", ".join(m.topics), m.summary, len(s.raw),
+                        s.annotation.path is not None) for s in self._seeds for m in [s.metadata]))
 
     def events(self) -> pd.DataFrame:
         """Dated events, oldest first (up to the ``as_of`` year, if any)."""
-        rows = [{"seed_id": s.id, "event_id": loc.entry.id, "date": loc.entry.date,
-                 "precision": loc.entry.date_precision, "kind": loc.entry.kind,
-                 "summary": loc.entry.summary, "quote": s.raw[loc.start:loc.end],
-                 "start": loc.start, "end": loc.end, "note": loc.entry.note}
-                for s in self._seeds for loc in s.events
-                if self.as_of_year is None or (_year(loc.entry.date) or 0) <= self.as_of_year]
-        return _frame(rows, ["seed_id", "event_id", "date", "precision", "kind", "summary",
-                             "quote", "start", "end", "note"], ["date", "seed_id", "start"])
+        return _frame("seed_id event_id date precision kind summary quote start end note",
+                      ((s.id, e.id, e.date, e.date_precision, e.kind, e.summary,
+                        s.raw[loc.start:loc.end], loc.start, loc.end, e.note)
+                       for s in self._seeds for loc in s.events for e in [loc.entry]
+                       if self.as_of_year is None or (_year(e.date) or 0) <= self.as_of_year),
+                      sort="date seed_id start")
 
     def facts(self) -> pd.DataFrame:
         """Every curated fact with its quote and offsets into the seed's original."""
-        rows = []
-        for s in self._seeds:
-            for loc in s.facts:
-                f = loc.entry
-                rows.append({"fact_id": f.id, "seed_id": s.id, "metric": f.metric, "value": f.value,
-                             "unit": f.unit, "period": f.period, "entity": f.entity,
-                             "quote": s.raw[loc.start:loc.end], "start": loc.start, "end": loc.end,
-                             "reading": s.raw[loc.value_start:loc.value_end],
-                             "approx": f.approx, "qualifier": f.qualifier, "note": f.note,
-                             "seed_date": s.metadata.date})
-        return _frame(rows, ["fact_id", "seed_id", "metric", "value", "unit", "period", "entity",
-                             "quote", "start", "end", "reading", "approx", "qualifier", "note",
-                             "seed_date"])
+        return _frame("fact_id seed_id metric value unit period entity quote start end reading "
+                      "approx qualifier note seed_date",
+                      ((f.id, s.id, f.metric, f.value, f.unit, f.period, f.entity,
+                        s.raw[loc.start:loc.end], loc.start, loc.end,
+                        s.raw[loc.value_start:loc.value_end], f.approx, f.qualifier, f.note,
+                        s.metadata.date) for s in self._seeds for loc in s.facts for f in [loc.entry]))
 
     def claims(self) -> pd.DataFrame:
         """The articles' key arguments: English gloss and verbatim quote."""
-        rows = [{"seed_id": s.id, "claim_id": loc.entry.id, "gloss": loc.entry.gloss,
-                 "quote": s.raw[loc.start:loc.end], "start": loc.start, "end": loc.end}
-                for s in self._seeds for loc in s.claims]
-        return _frame(rows, ["seed_id", "claim_id", "gloss", "quote", "start", "end"])
+        return _frame("seed_id claim_id gloss quote start end",
+                      ((s.id, loc.entry.id, loc.entry.gloss, s.raw[loc.start:loc.end], loc.start,
+                        loc.end) for s in self._seeds for loc in s.claims))
 
     def text_issues(self) -> pd.DataFrame:
         """Curated corrections and flags: what is wrong with each text and what cleaning does."""
         rows = []
         for s in self._seeds:
-            rows += [{"seed_id": s.id, "kind": ed.kind, "action": "corrected",
-                      "original": s.raw[ed.start:ed.end], "reading": ed.replacement,
-                      "note": ed.note, "start": ed.start, "end": ed.end}
-                     for ed in s.edits if ed.curated]
-            rows += [{"seed_id": s.id, "kind": loc.entry.kind, "action": "flagged",
-                      "original": s.raw[loc.start:loc.end], "reading": "",
-                      "note": loc.entry.note, "start": loc.start, "end": loc.end}
-                     for loc in s.flags]
-        return _frame(rows, ["seed_id", "kind", "action", "original", "reading", "note", "start",
-                             "end"], ["seed_id", "start", "action"])
+            rows += [(s.id, ed.kind, "corrected", s.raw[ed.start:ed.end], ed.replacement, ed.note,
+                      ed.start, ed.end) for ed in s.edits if ed.curated]
+            rows += [(s.id, loc.entry.kind, "flagged", s.raw[loc.start:loc.end], "", loc.entry.note,
+                      loc.start, loc.end) for loc in s.flags]
+        return _frame("seed_id kind action original reading note start end", rows,
+                      sort="seed_id start action")
 
     def annotations(self) -> pd.DataFrame:
         """Every annotated span: curated (claim, event, fact, correction, flag, ignore) and
@@ -159,10 +137,8 @@ class Corpus:
             spans += [("number", *s.raw_span(n.start, n.end), f"{n.kind}: "
                        f"{n.date or format(n.value, 'g')}" + (f" {n.unit}" if n.unit else ""))
                       for n in s.numbers]
-            rows += [{"seed_id": s.id, "kind": kind, "start": a, "end": b, "text": s.raw[a:b],
-                      "label": label} for kind, a, b, label in spans]
-        return _frame(rows, ["seed_id", "kind", "start", "end", "text", "label"],
-                      ["seed_id", "start", "end", "kind"])
+            rows += [(s.id, kind, a, b, s.raw[a:b], label) for kind, a, b, label in spans]
+        return _frame("seed_id kind start end text label", rows, sort="seed_id start end kind")
 
     def coverage(self) -> pd.DataFrame:
         """Each number found automatically and what explains it: a fact read from it, the
@@ -181,23 +157,20 @@ class Corpus:
                          if loc.start <= rs and re_ <= loc.end and _date_part_of(n, loc.entry.date)]
                 hits += [("ignored", loc.entry.reason) for loc in s.ignores
                          if loc.start <= rs and re_ <= loc.end]
-                status, detail = hits[0] if hits else ("uncovered", "")
-                rows.append({"seed_id": s.id, "start": rs, "end": re_, "text": n.text,
-                             "kind": n.kind, "status": status, "detail": detail})
-        return _frame(rows, ["seed_id", "start", "end", "text", "kind", "status", "detail"])
+                rows.append((s.id, rs, re_, n.text, n.kind, *(hits[0] if hits else ("uncovered", ""))))
+        return _frame("seed_id start end text kind status detail", rows)
 
     def coverage_summary(self) -> pd.DataFrame:
         """Per seed: numbers found, explained by facts, events, ignores, and left uncovered."""
         cov = self.coverage()
-        out = []
+        rows = []
         for s in self._seeds:
             c = cov[cov["seed_id"] == s.id]["status"].value_counts()
-            out.append({"seed_id": s.id, "numbers_found": int(c.sum()), "facts_curated": len(s.facts),
-                        "read_as_facts": int(c.get("fact", 0)),
-                        "event_dates": int(c.get("event", 0) + c.get("article-date", 0)),
-                        "ignored": int(c.get("ignored", 0)), "uncovered": int(c.get("uncovered", 0))})
-        return _frame(out, ["seed_id", "numbers_found", "facts_curated", "read_as_facts",
-                            "event_dates", "ignored", "uncovered"])
+            rows.append((s.id, int(c.sum()), len(s.facts), int(c.get("fact", 0)),
+                         int(c.get("event", 0) + c.get("article-date", 0)), int(c.get("ignored", 0)),
+                         int(c.get("uncovered", 0))))
+        return _frame("seed_id numbers_found facts_curated read_as_facts event_dates ignored "
+                      "uncovered", rows)
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of each seed file's bytes, by seed id."""
