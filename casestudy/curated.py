@@ -57,20 +57,15 @@ def shorten(text: str, n: int = 90) -> str:
 
 
 @lru_cache(maxsize=16)
-def _read(name: str) -> dict[str, Any]:
+def load_table(name: str, section: str) -> list[dict[str, Any]]:
+    """The entries of ``[[section]]`` in ``casestudy/data/<name>.toml``."""
     path = DATA_DIR / f"{name}.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get(section)
     except FileNotFoundError:
         raise AnnotationError(path, "", "curated table not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise AnnotationError(path, "", f"not valid TOML: {exc}") from None
-
-
-def load_table(name: str, section: str) -> list[dict[str, Any]]:
-    """The entries of ``[[section]]`` in ``casestudy/data/<name>.toml``."""
-    entries = _read(name).get(section)
-    path = DATA_DIR / f"{name}.toml"
     if not isinstance(entries, list):
         raise AnnotationError(path, section, f"expected an array of tables [[{section}]]")
     for i, e in enumerate(entries, 1):

@@ -8,59 +8,29 @@ and characters (万 亿 億 thousand million miljard Mrd. ...) and units (% HK$ 
 
 Numbers written as words are not searched for (they would drown the coverage report in
 "one hand" and "two fronts"); :func:`read_number` understands :data:`NUMBER_WORDS`
-when an annotation names one as a fact's reading.
+when an annotation names one as a fact's reading.  The vocabulary is in
+``casestudy/data/numbers.toml``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
+
+from .paths import PACKAGE_DIR
 
 __all__ = ["NumberMention", "find_numbers", "read_number", "NUMBER_WORDS", "SCALES", "CURRENCIES"]
 
-SCALES: dict[str, float] = {
-    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "bn": 1e9, "mn": 1e6,
-    "duizend": 1e3, "miljoen": 1e6, "miljard": 1e9, "biljoen": 1e12,
-    "tausend": 1e3, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9,
-    "mrd.": 1e9, "mrd": 1e9, "mio.": 1e6, "mio": 1e6,
-    "千万": 1e7, "百万": 1e6, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12,
-}
-
-# Currency as written -> ISO 4217 code.
-CURRENCIES: dict[str, str] = {
-    "hk$": "HKD", "us$": "USD", "$": "USD", "€": "EUR", "¥": "CNY", "￥": "CNY", "rmb": "CNY",
-    "hkd": "HKD", "usd": "USD", "cny": "CNY", "jpy": "JPY", "eur": "EUR",
-    "yuan": "CNY", "renminbi": "CNY", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR",
-    "yen": "JPY", "港元": "HKD", "港币": "HKD", "元": "CNY", "人民币": "CNY", "块": "CNY",
-    "円": "JPY", "美金": "USD", "美元": "USD", "ドル": "USD", "欧元": "EUR", "ユーロ": "EUR",
-}
-
-# Counters and units written after a CJK number (kept as written).
-_CJK_UNITS = "台辆輛名人个個家件款次倍年月日时時分秒期组組强強位号號回周週天歳岁条條部枚店城万亿億兆"
-
-NUMBER_WORDS: dict[str, float] = {
-    # English
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "fifty": 50, "hundred": 100, "a hundred": 100,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "half": 0.5, "halved": 0.5, "double": 2, "doubled": 2, "doubling": 2, "twice": 2,
-    "tripled": 3, "no": 0, "none": 0,
-    # Dutch
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
-    "acht": 8, "negen": 9, "tien": 10, "geen": 0, "verdubbelde": 2, "verdubbeld": 2,
-    "verdubbeling": 2, "helft": 0.5,
-    # German
-    "eins": 1, "zwei": 2, "drei": 3, "fünf": 5, "sechs": 6, "sieben": 7, "neun": 9, "zehn": 10,
-    "verdoppelt": 2, "verdoppelte": 2, "hälfte": 0.5, "halbiert": 0.5, "kein": 0, "keine": 0,
-    # Chinese and Japanese
-    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-    "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "半": 0.5, "半年": 0.5, "翻倍": 2, "翻番": 2,
-    "倍増": 2, "倍增": 2, "二倍": 2, "十倍": 10,
-}
+# The vocabulary (scale words, currencies, number words, months, CJK counters) is data.
+_VOCAB = tomllib.loads((PACKAGE_DIR / "data" / "numbers.toml").read_text(encoding="utf-8"))
+SCALES: dict[str, float] = _VOCAB["scales"]
+CURRENCIES: dict[str, str] = _VOCAB["currencies"]  # as written -> ISO 4217 code
+NUMBER_WORDS: dict[str, float] = _VOCAB["number_words"]
+_CJK_UNITS: str = _VOCAB["cjk"]["units"]  # counters and units written after a CJK number
+_MONTHS = {name: i + 1 for names in _VOCAB["months"].values() for i, name in enumerate(names)}
 
 
 @dataclass(frozen=True)
@@ -85,10 +55,6 @@ class NumberMention:
     date: str | None = None
 
 
-_MONTHS = {name: i % 12 + 1 for i, name in enumerate((
-    "january february march april may june july august september october november december "
-    "januari februari maart april mei juni juli augustus september oktober november december "
-    "januar februar märz april mai juni juli august september oktober november dezember").split())}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _FW = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 

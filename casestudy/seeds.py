@@ -58,11 +58,16 @@ class Seed:
         self.raw = raw
         self.annotation = annotation
         self._ann_path = annotation.path or path
-        self._clean = CleanText(raw, self._edits())
-        self.text = self._clean.text
-        self.language, paragraphs = detect_languages(self.text, annotation.metadata.language)
+        self.metadata: Metadata = annotation.metadata
+        self._ann_path = annotation.path or path
+        clean = CleanText(raw, self._edits())
+        self.text = clean.text
+        self.edits = clean.edits  # every cleaning edit, curated and automatic, by position
+        self.raw_span = clean.raw_span  # a span of text -> the span of raw it came from
+        self.text_span = clean.text_span  # a span of raw -> the smallest span of text covering it
+        self.language, paragraphs = detect_languages(self.text, self.metadata.language)
         self.paragraphs: tuple[Paragraph, ...] = tuple(paragraphs)
-        self.languages: tuple[str, ...] = annotation.metadata.languages
+        self.languages: tuple[str, ...] = self.metadata.languages
         if not self.languages:  # the primary language, then the others by share of the text
             shares: dict[str, int] = {}
             for p in self.paragraphs:
@@ -74,23 +79,6 @@ class Seed:
         self.ignores = tuple(self._locate("ignore", i) for i in annotation.ignore)
         self.flags = tuple(self._locate("flags", f, clean_ok=False) for f in annotation.flags)
         self.facts = tuple(self._locate_fact(f) for f in annotation.facts)
-
-    def raw_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of ``raw`` that ``text[start:end]`` came from."""
-        return self._clean.raw_span(start, end)
-
-    def text_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of ``text`` that ``raw[start:end]`` reads as."""
-        return self._clean.text_span(start, end)
-
-    @property
-    def metadata(self) -> Metadata:
-        return self.annotation.metadata
-
-    @property
-    def edits(self) -> tuple[Edit, ...]:
-        """Every cleaning edit (curated and automatic), in order of position."""
-        return self._clean.edits
 
     # -- finding annotations in the text ---------------------------------------
     def _error(self, where: str, message: str) -> AnnotationError:
@@ -125,7 +113,7 @@ class Seed:
         the only one."""
         where = self._where(section, entry)
         if entry.start is not None:
-            offsets = [self._clean.raw_span(*h)[0] if in_clean else h[0] for h in hits]
+            offsets = [self.raw_span(*h)[0] if in_clean else h[0] for h in hits]
             if entry.start not in offsets:
                 raise self._error(f"{where}.start", f"the quote is not at offset {entry.start}; "
                                   f"it occurs at {offsets}")
@@ -150,15 +138,14 @@ class Seed:
         if hits:
             return Located(entry, *self.raw_span(*self._pick(hits, section, entry, in_clean=True)))
         raise self._error(self._where(section, entry), f"quote {_short(entry.quote)!r} is not in "
-                          f"{self.path.name}" + (" (nor in its cleaned text)" if clean_ok else "")
-                          + "; expected a verbatim passage")
+                          f"{self.path.name}" + (" (nor in its cleaned text); expected a verbatim "
+                          "passage" if clean_ok else "; expected a verbatim passage of the original"))
 
     def _locate_fact(self, fact: Fact) -> Located:
         """The fact's quote, and in it the number its ``value`` is read from."""
         loc = self._locate("facts", fact)
-        s, e = loc.start, loc.end
         where = self._where("facts", fact)
-        ts, te = self.text_span(s, e)
+        ts, te = self.text_span(loc.start, loc.end)
         quote = self.text[ts:te]
         lang = next((p.language for p in self.paragraphs if p.start <= ts <= p.end), self.language)
         if fact.reading is not None:
@@ -171,11 +158,11 @@ class Seed:
                 raise self._error(f"{where}.value", f"value {fact.value:g} cannot be read from "
                                   f"reading {fact.reading!r} (read: {got}); expected the number "
                                   "as written with its scale applied")
-            return Located(fact, s, e, *self.raw_span(ts + i, ts + i + len(fact.reading)))
+            return Located(fact, loc.start, loc.end, *self.raw_span(ts + i, ts + i + len(fact.reading)))
         mentions = find_numbers(quote, lang)
         for m in mentions:
             if _same(m.value, fact.value) or _same(m.number, fact.value):
-                return Located(fact, s, e, *self.raw_span(ts + m.start, ts + m.end))
+                return Located(fact, loc.start, loc.end, *self.raw_span(ts + m.start, ts + m.end))
         read = ", ".join(f"{m.text!r}={m.value:g}" for m in mentions) or "no numbers"
         raise self._error(f"{where}.value", f"value {fact.value:g} cannot be read from the quote "
                           f"{_short(quote)!r} (read there: {read}); expected the number as "
@@ -200,11 +187,8 @@ class Seed:
             if not spans:
                 raise self._error(where, "the pattern matches nothing in the text")
             return spans
-        hits = self._find("corrections", c)
-        if not hits:
-            raise self._error(self._where("corrections", c), f"quote {_short(c.quote or '')!r} is "
-                              f"not in {self.path.name}; corrections must quote the original verbatim")
-        return [self._pick(hits, "corrections", c, in_clean=False)]
+        loc = self._locate("corrections", c, clean_ok=False)
+        return [(loc.start, loc.end)]
 
     # -- automatic annotations --------------------------------------------
     @cached_property
