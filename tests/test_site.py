@@ -392,24 +392,27 @@ _PNG = base64.b64encode(
 
 def _handmade() -> nbformat.NotebookNode:
     v4 = nbformat.v4
+    source = ("Source: seed 004 (中国企业家杂志, 2025-11-19); seed 999; seeds 000_88a04990141fc500, "
+              "003_bd8dcc4d91eb5557")
     exhibit_html = ('<h4>Exhibit 9.1. A table exhibit</h4>\n<table><tr><td>Source: Screenshot from '
                     'Weibo</td><td>s004-q3-2025-revenue</td></tr></table>\n'
-                    '<p style="font-size:85%">Source: seed 004 (中国企业家杂志, 2025-11-19); '
-                    'seed 999; seeds 000_88a04990141fc500, 003_bd8dcc4d91eb5557</p>')
+                    f'<p class="source" style="font-size:85%">{source}</p>')
     cells = [
         v4.new_markdown_cell("# The Test casebook · 9. Handmade\n\nThe first paragraph, with "
                              "**bold** text.\n\nA second paragraph."),
         v4.new_code_cell("show()", execution_count=1, outputs=[v4.new_output(
-            "execute_result", {"text/html": exhibit_html, "text/plain": "Exhibit"},
-            execution_count=1)]),
+            "execute_result", {"text/html": exhibit_html, "text/plain": "Exhibit"}, execution_count=1,
+            metadata={"casestudy": {"exhibit": "9.1", "title": "A table exhibit", "source": source}})]),
         v4.new_markdown_cell("## A section about figures"),
         v4.new_code_cell("plot()", execution_count=2, outputs=[v4.new_output(
             "display_data", {"image/png": _PNG, "text/plain": "<Figure>"})]),
         v4.new_code_cell("drawn()", execution_count=6, outputs=[v4.new_output(
             "display_data", {"image/png": _PNG, "text/plain": "<Figure>"},
-            metadata={"image/png": {"alt": "Exhibit 9.3. A drawn exhibit"}})]),
+            metadata={"image/png": {"alt": "Exhibit 9.3. A drawn exhibit. Source: seed 002"},
+                      "casestudy": {"exhibit": "9.3", "title": "A drawn exhibit",
+                                    "source": "Source: seed 002"}})]),
         v4.new_code_cell("print(table)", execution_count=3, outputs=[v4.new_output(
-            "stream", name="stdout", text="Exhibit 9.2. A text exhibit\nx  y\nSource: seed 002\n")]),
+            "stream", name="stdout", text="x  y\n")]),
         v4.new_markdown_cell("## Teaching note\n\nSecret.", metadata={"tags": ["teaching-note"]}),
         v4.new_code_cell("answer = 42", execution_count=4, metadata={"tags": ["answer"]},
                          outputs=[v4.new_output("stream", name="stdout", text="model answer\n")]),
@@ -445,19 +448,15 @@ def test_handmade_notebook_pages(tmp_path: Path) -> None:
     stud = build_site(nbs, tmp_path / "site", "student")
     page = (tmp_path / "site" / "instructor" / "09_handmade.html").read_text(encoding="utf-8")
     ex = {e.anchor: e for e in inst.pages[0].exhibits}
-    assert set(ex) == {"exhibit-9-1", "figure-1", "exhibit-9-3", "exhibit-9-2"}
-    # a figure whose alt text is an exhibit title is listed under it
+    assert set(ex) == {"exhibit-9-1", "exhibit-9-3"}  # exhibits are outputs of cs.show
     assert (ex["exhibit-9-3"].kind, ex["exhibit-9-3"].title) == ("figure", "A drawn exhibit")
-    assert 'alt="Figure drawn by: plot()"' in page  # the others get the code that drew them
-    # the exhibit's own source line (not the table cell that starts with "Source:")
+    assert 'alt="Exhibit 9.3. A drawn exhibit. Source: seed 002"' in page
     assert ex["exhibit-9-1"].source.startswith("Source: seed 004")
     assert 'seed <a class="seedref" href="sources.html#seed-004">004</a>' in page
     assert "seed 999" in page and "#seed-999" not in page  # not a seed of the corpus
     assert 'href="sources.html#seed-000">000_88a04990141fc500</a>' in page
     assert 'href="sources.html#seed-003">003_bd8dcc4d91eb5557</a>' in page
-    assert 'Source: seed <a class="seedref" href="sources.html#seed-002">002</a>' in page  # text output
-    assert ex["exhibit-9-2"].source == "Source: seed 002"
-    assert ex["figure-1"].kind == "figure" and "A section about figures" in ex["figure-1"].title
+    assert 'Source: seed <a class="seedref" href="sources.html#seed-002">002</a>' in page  # figure
     assert '<td>Source: Screenshot from Weibo</td>' in page
     assert f'href="sources.html#{span_anchor("004_e1cfa5dcaaabac6e", "fact", "s004-q3-2025-revenue")}"' in page
     for anchor in ex:
@@ -768,7 +767,10 @@ def test_exhibits_from_metadata_with_csv(casebook: Path) -> None:
     assert (folder / "exhibits/01_chapter-9.5.csv").read_text(encoding="utf-8") == "x,y\n3,4\n"
     assert (folder / "exhibits/01_chapter-9.5-2.csv").read_text(encoding="utf-8") == "x,y\n5,6\n"
     page = (folder / "01_chapter.html").read_text(encoding="utf-8")
-    assert 'href="exhibits/01_chapter-9.5.csv" download>CSV</a>' in page
+    tags = _Attrs()
+    tags.feed(page)
+    assert any(t == "a" and a.get("href") == "exhibits/01_chapter-9.5.csv" and "download" in a
+               for t, a in tags.tags), "no CSV download link"
     assert page.count('<p class="source">') >= 3 and 'style="font-size:85%"' not in page.split(
         'id="exhibit-9-5"')[1].split("</div>")[0]  # the exhibit's own source line, replaced
     assert 'href="sources.html#s004-fact-s004-q3-2025-revenue"' in page  # ids in cells linked

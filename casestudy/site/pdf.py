@@ -1,12 +1,10 @@
-"""Print pages of the casebook to PDF with headless Chromium (through Playwright).
+"""Print pages of the casebook to PDF with the system's headless Chromium, through Playwright.
 
-Chromium is Debian's ``/usr/bin/chromium`` or the binary ``CASESTUDY_CHROMIUM`` names
-(the browser test uses the same); Playwright drives it (a dependency of the package,
-no browser download).  Without either, :func:`unavailable` says why in one line and
-the build writes no PDF.  The pages' print stylesheet (``casebook.css``, ``@media
-print``) hides the navigation, starts each chapter on a new page and keeps figures
-whole; the bundled CJK font is embedded.  Chromium stamps the time into a PDF: the
-dates are set to a fixed one, so the same pages give the same bytes.
+Chromium is ``CASESTUDY_CHROMIUM`` or Debian's ``/usr/bin/chromium`` (as in the browser
+test); without it :func:`unavailable` says so in one line and the build writes no PDF.  The
+print stylesheet (``casebook.css``) hides the navigation and starts each chapter on a new
+page.  Chromium stamps the time into a PDF: the dates are fixed, so the same pages give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -28,24 +26,15 @@ def chromium() -> Path:
 
 def unavailable() -> str | None:
     """Why no PDF can be printed here (one line), or None when it can."""
-    if not chromium().is_file():
-        return (f"{chromium()} not found: install Chromium (apt-get install chromium) or set "
-                "CASESTUDY_CHROMIUM to a Chromium binary")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install playwright)"
-    return None
-
-
-def _fixed_dates(data: bytes) -> bytes:
-    """``data`` with its creation and modification dates set to 2000-01-01 (same length)."""
-    return _DATE.sub(lambda m: m.group(1) + (b"20000101000000Z" + b"0" * 99)[:len(m.group(2))]
-                     + b")", data)
+    if chromium().is_file():
+        return None
+    return (f"{chromium()} not found: install Chromium (apt-get install chromium) or set "
+            "CASESTUDY_CHROMIUM to a Chromium binary")
 
 
 def print_pdfs(jobs: list[tuple[Path, Path]]) -> None:
-    """Print each HTML file of ``jobs`` (html, pdf) to its PDF: A4, backgrounds printed."""
+    """Print each HTML file of ``jobs`` (html, pdf) to its PDF: A4, backgrounds printed, fonts
+    loaded, creation and modification dates set to 2000-01-01."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -57,6 +46,7 @@ def print_pdfs(jobs: list[tuple[Path, Path]]) -> None:
                 page.goto(source.resolve().as_uri(), wait_until="load")
                 page.evaluate("() => document.fonts.ready.then(() => true)")
                 data = page.pdf(format="A4", print_background=True)
-                target.write_bytes(_fixed_dates(data))
+                target.write_bytes(_DATE.sub(lambda m: m[1] + (b"20000101000000Z" + b"0" * 99)
+                                             [:len(m[2])] + b")", data))
         finally:
             browser.close()

@@ -1,10 +1,9 @@
-"""Anchors and the pages about the evidence: ``sources.html`` (seeds and reference
-documents), ``glossary.html`` and the run-record footer of the index.
+"""Anchors, links and the pages about the evidence: ``sources.html`` and ``glossary.html``.
 
-Everything that comes from a seeds folder (file names, annotation fields, texts) or
-from the reference and glossary files is escaped here; ids and link targets go
-through :func:`safe_id`, so a seed named ``<script>x</script>.txt`` or ``a"b.txt``
-can neither inject markup nor break out of an attribute.
+Everything from a seeds folder (file names, annotation fields, texts) or from the reference
+and glossary files is escaped here, and ids and link targets go through :func:`safe_id`: a
+seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject markup nor break
+out of an attribute.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import html
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from ..errors import CasestudyError
@@ -63,6 +62,12 @@ def href(page: str, anchor: str = "") -> str:
     return esc(quote(page, safe="/-_.~") + ("#" + quote(anchor, safe="-_.~") if anchor else ""))
 
 
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    """An HTML table: ``head`` escaped, the cells of ``rows`` as given (HTML)."""
+    return ("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>")
+
+
 _ID = r"\d{3}(?:_[0-9a-f]{16})?"
 _SEED_LIST = re.compile(rf"(\bseeds?\s+)({_ID}(?:(?:\s*[,;&]\s*|\s+and\s+)(?:seeds?\s+)?{_ID})*)",
                         re.IGNORECASE)
@@ -70,14 +75,14 @@ _SEED_ID = re.compile(rf"(?<![\w-]){_ID}(?![\w-])")
 
 
 def link_seeds(text_html: str, known: dict[str, str]) -> str:
-    """``text_html`` with each seed named after "seed"/"seeds" linked to its section."""
+    """``text_html`` with each seed of ``known`` named after "seed"/"seeds" linked to its section."""
 
     def one(m: re.Match[str]) -> str:
-        target = known.get(m.group(0)) or known.get(m.group(0).split("_", 1)[0])
-        return m.group(0) if target is None else \
-            f'<a class="seedref" href="{href("sources.html", seed_anchor(target))}">{m.group(0)}</a>'
+        target = known.get(m[0]) or known.get(m[0].split("_", 1)[0])
+        return m[0] if target is None else \
+            f'<a class="seedref" href="{href("sources.html", seed_anchor(target))}">{m[0]}</a>'
 
-    return _SEED_LIST.sub(lambda m: m.group(1) + _SEED_ID.sub(one, m.group(2)), text_html)
+    return _SEED_LIST.sub(lambda m: m[1] + _SEED_ID.sub(one, m[2]), text_html)
 
 
 def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
@@ -91,24 +96,8 @@ def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
     return text_html
 
 
-# -- reference documents ------------------------------------------------------------------------
-
-
-def load_refs() -> "pd.DataFrame | None":
-    """``casestudy.load_references()``, or None where the reference layer is not installed."""
-    import casestudy
-
-    return casestudy.load_references() if hasattr(casestudy, "load_references") else None
-
-
-def _value(v: Any) -> str:
-    return f"{v:,.12g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
-
-
-def references_html(refs: "pd.DataFrame | None") -> str:
+def references_html(refs: "pd.DataFrame") -> str:
     """The reference documents, anchored ``ref-<doc_id>``, each with its figures (``ref-<ref_id>``)."""
-    if refs is None or not len(refs):
-        return ""
     parts = ['<h2 id="references">Reference documents</h2>',
              "<p>Public documents (annual reports, results announcements, registries) whose "
              "figures the notebooks use beside the articles; each figure with its place in the "
@@ -116,10 +105,10 @@ def references_html(refs: "pd.DataFrame | None") -> str:
     for doc_id, rows in refs.groupby("doc_id", sort=False):
         d = rows.iloc[0]
         url = str(d.get("url") or "")
-        link = (f' <a href="{esc(url)}">{esc(url)}</a>' if re.match(r"https?://", url) else "")
+        link = f' <a href="{esc(url)}">{esc(url)}</a>' if re.match(r"https?://", url) else ""
         cells = "".join(
             f'<tr id="ref-{safe_id(r.ref_id)}"><td class="mono">{esc(str(r.ref_id))}</td>'
-            + "".join(f"<td>{esc(_value(r[c]))}</td>" for c in
+            + "".join(f"<td>{esc(f'{r[c]:,.12g}' if c == 'value' else str(r[c]))}</td>" for c in
                       ("metric", "value", "unit", "period", "entity", "location", "note"))
             + "</tr>" for _, r in rows.iterrows())
         parts.append(
@@ -129,14 +118,13 @@ def references_html(refs: "pd.DataFrame | None") -> str:
             "<table><tr><th>figure</th><th>metric</th><th>value</th><th>unit</th><th>period</th>"
             f"<th>entity</th><th>where in the document</th><th>note</th></tr>{cells}</table>"
             "</section>")
-    return "\n".join(parts)
+    return "\n".join(parts) if len(refs) else ""
 
 
 # -- the sources page ---------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     kind: str  # claim | fact | event | flag
     ident: str
     start: int
@@ -145,96 +133,77 @@ class _Span:
 
 
 def _spans(seed: "Seed") -> list[_Span]:
-    out = [_Span("claim", loc.entry.id, loc.start, loc.end, loc.entry.gloss) for loc in seed.claims]
-    for loc in seed.facts:
-        f: Any = loc.entry
-        out.append(_Span("fact", f.id, loc.start, loc.end,
-                         f"{f.metric} = {f'{f.value:g} {f.unit}'.strip()} ({f.period}, {f.entity})"))
-    out += [_Span("event", loc.entry.id, loc.start, loc.end,
-                  f"{loc.entry.date} {loc.entry.kind}: {loc.entry.summary}") for loc in seed.events]
-    out += [_Span("flag", str(i + 1), loc.start, loc.end, f"{loc.entry.kind}: {loc.entry.note}")
-            for i, loc in enumerate(seed.flags)]
+    out = [_Span("claim", c.entry.id, c.start, c.end, c.entry.gloss) for c in seed.claims]
+    out += [_Span("fact", f.entry.id, f.start, f.end, f"{f.entry.metric} = "
+                  f"{f'{f.entry.value:g} {f.entry.unit}'.strip()} ({f.entry.period}, {f.entry.entity})")
+            for f in seed.facts]
+    out += [_Span("event", e.entry.id, e.start, e.end, f"{e.entry.date} {e.entry.kind}: {e.entry.summary}")
+            for e in seed.events]
+    out += [_Span("flag", str(i), f.start, f.end, f"{f.entry.kind}: {f.entry.note}")
+            for i, f in enumerate(seed.flags, 1)]
     return sorted(out, key=lambda s: (s.start, -s.end, s.kind, s.ident))
 
 
 def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], view: str) -> str:
-    """``text`` as HTML with an anchor at each span's start and the covered text marked."""
-    bounds = sorted({0, len(text)} | {b for _, s, e in spans for b in (s, e)})
+    """``text`` as HTML, each span marked, with an anchor at its start: its offsets in ``view``
+    (``raw`` or ``text``) and, in the original, its curated id."""
     starts: dict[int, list[str]] = {}
-    seen: set[str] = set()
     for span, s, e in spans:
-        ids = [span_anchor(seed.id, view, (s, e))]
-        if view == "raw" and span.kind != "flag":
-            ids.insert(0, span_anchor(seed.id, span.kind, span.ident))
-        for ident in ids:
-            if ident not in seen:
-                seen.add(ident)
+        named = [span_anchor(seed.id, span.kind, span.ident)] if view == "raw" and span.kind != "flag" else []
+        for ident in [*named, span_anchor(seed.id, view, (s, e))]:
+            if all(ident not in v for v in starts.values()):
                 starts.setdefault(s, []).append(ident)
+    bounds = sorted({0, len(text)} | {b for _, s, e in spans for b in (s, e)})
     parts = []
-    for a, b in zip(bounds, bounds[1:] + [None]):
+    for a, b in zip(bounds, bounds[1:] + [len(text)]):
         parts += [f'<a class="anc" id="{ident}"></a>' for ident in starts.get(a, [])]
-        if b is None:
-            break
+        cover = [sp for sp, s, e in spans if s <= a and b <= e and s < e and a < b]
         piece = esc(text[a:b], quote=False)
-        cover = [sp for sp, s, e in spans if s <= a and b <= e and s < e]
-        if cover:
-            kinds = " ".join(sorted({f"k-{sp.kind}" for sp in cover}))
-            tip = esc("; ".join(f"{sp.kind} {sp.ident}" for sp in cover))
-            piece = f'<mark class="{kinds}" title="{tip}">{piece}</mark>'
-        parts.append(piece)
+        parts.append(f'<mark class="{" ".join(sorted({f"k-{sp.kind}" for sp in cover}))}" title="'
+                     f'{esc("; ".join(f"{sp.kind} {sp.ident}" for sp in cover))}">{piece}</mark>'
+                     if cover else piece)
     return "".join(parts)
 
 
 def _seed_section(seed: "Seed", checksum: str, listed: str | None) -> str:
-    m, sid = seed.metadata, seed.id
+    m, sid, anchor = seed.metadata, seed.id, seed_anchor(seed.id)
     rows = [("seed id", sid), ("file", seed.path.name), ("characters", f"{len(seed.raw):,}"),
-            ("SHA-256", checksum)]
-    if listed is not None:
-        rows.append(("matches SHA256SUMS", "yes" if listed == checksum else f"NO (SHA256SUMS lists {listed})"))
-    for f in dataclasses.fields(m):
-        value = getattr(m, f.name)
-        value = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else value
-        if value not in ("", None):
-            rows.append((f.name.replace("_", " "), str(value)))
-    meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+            ("SHA-256", checksum)] + ([] if listed is None else [("matches SHA256SUMS", "yes" if
+                                       listed == checksum else f"NO (SHA256SUMS lists {listed})")])
+    rows += [(k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, tuple) else str(v))
+             for k, v in dataclasses.asdict(m).items() if v not in ("", None, ())]
     spans, ann, raw_spans, text_spans = _spans(seed), [], [], []
     for sp in spans:
-        ts, te = seed.text_span(sp.start, sp.end)
+        (ts, te), raw_id = seed.text_span(sp.start, sp.end), span_anchor(sid, "raw", (sp.start, sp.end))
         raw_spans.append((sp, sp.start, sp.end))
-        if te > ts:
-            text_spans.append((sp, ts, te))
-        raw_id = span_anchor(sid, "raw", (sp.start, sp.end))
+        text_spans += [(sp, ts, te)] if te > ts else []
         named = span_anchor(sid, sp.kind, sp.ident) if sp.kind != "flag" else raw_id
-        text_link = f'<a href="#{span_anchor(sid, "text", (ts, te))}">{ts}-{te}</a>' if te > ts else "—"
-        ann.append(f'<tr><td>{sp.kind}</td><td class="mono"><a href="#{named}">{esc(sp.ident)}</a>'
-                   f"</td><td>{esc(sp.label)}</td><td>{esc(seed.raw[sp.start:sp.end])}</td>"
-                   f'<td><a href="#{raw_id}">{sp.start}-{sp.end}</a></td><td>{text_link}</td></tr>')
-    lang, title, anchor = esc(seed.language or "und"), m.title_en or m.title or sid, seed_anchor(sid)
-    table = ("<table><tr><th>kind</th><th>id</th><th>reading</th><th>quote (original)</th>"
-             "<th>offsets (original)</th><th>offsets (cleaned)</th></tr>" + "".join(ann) + "</table>"
-             if ann else "<p>No annotated passages (the seed has no annotation file or it lists none).</p>")
+        ann.append([sp.kind, f'<a href="#{named}">{esc(sp.ident)}</a>', esc(sp.label),
+                    esc(seed.raw[sp.start:sp.end]), f'<a href="#{raw_id}">{sp.start}-{sp.end}</a>',
+                    f'<a href="#{span_anchor(sid, "text", (ts, te))}">{ts}-{te}</a>' if te > ts else "—"])
+    lang, title = esc(seed.language or "und"), m.title_en or m.title or sid
     return "\n".join([
         f'<section class="seed" id="{anchor}"><a class="anc" id="seed-{safe_id(sid)}"></a>',
         f"<h2>Seed {esc(short(sid))}: {esc(title)}</h2>",
         f'<p class="muted" lang="{lang}">{esc(m.title)}</p>' if m.title and m.title != title else "",
-        f'<table class="meta">{meta}</table>', f"<h3>Annotated passages ({len(spans)})</h3>", table,
-        '<div class="columns">',
-        f'<div><h3 id="{anchor}-raw">Original text (<code>seed.raw</code>)</h3>'
+        '<table class="meta">' + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+        + f"</table>\n<h3>Annotated passages ({len(spans)})</h3>",
+        _table(["kind", "id", "reading", "quote (original)", "offsets (original)", "offsets (cleaned)"], ann)
+        if ann else "<p>No annotated passages (the seed has no annotation file or it lists none).</p>",
+        f'<div class="columns"><div><h3 id="{anchor}-raw">Original text (<code>seed.raw</code>)</h3>'
         f'<pre class="seedtext" lang="{lang}">{_marked_text(seed, seed.raw, raw_spans, "raw")}</pre></div>',
         f'<div><h3 id="{anchor}-text">Cleaned reading text (<code>seed.text</code>)</h3>'
-        f'<pre class="seedtext" lang="{lang}">{_marked_text(seed, seed.text, text_spans, "text")}</pre></div>',
-        "</div>", "</section>"])
+        f'<pre class="seedtext" lang="{lang}">{_marked_text(seed, seed.text, text_spans, "text")}</pre>'
+        "</div></div></section>"])
 
 
 def sources_body(corpus: "Corpus", checksums: dict[str, str], sums: dict[str, str] | None,
-                 refs: "pd.DataFrame | None") -> str:
+                 refs: "pd.DataFrame") -> str:
     """The body of ``sources.html``: the seeds table, reference documents, one section per seed."""
-    rows = "".join(
-        f'<tr><td><a href="#{seed_anchor(s.id)}">{esc(short(s.id))}</a></td>'
-        f"<td>{esc(s.metadata.title_en or s.metadata.title)}</td><td>{esc(s.metadata.outlet)}</td>"
-        f"<td>{esc(s.metadata.date or 'undated')}</td><td>{esc(', '.join(s.languages))}</td>"
-        f"<td>{len(s.raw):,}</td></tr>" for s in corpus)
-    parts = [
+    rows = [[f'<a href="#{seed_anchor(s.id)}">{esc(short(s.id))}</a>', esc(s.metadata.title_en or
+             s.metadata.title), esc(s.metadata.outlet), esc(s.metadata.date or "undated"),
+             esc(", ".join(s.languages)), f"{len(s.raw):,}"] for s in corpus]
+    return "\n".join([
         "<h1>Sources</h1>",
         f"<p>The case rests on {len(corpus)} source article(s), kept byte for byte as given, "
         "and on public reference documents. For each article: the annotators' metadata, the "
@@ -243,11 +212,9 @@ def sources_body(corpus: "Corpus", checksums: dict[str, str], sums: dict[str, st
         '</mark>, <mark class="k-event">events</mark> and <mark class="k-flag">flags</mark>; each '
         "has an anchor, e.g. <code>#s004-fact-&lt;id&gt;</code> or "
         "<code>#s004-raw-&lt;start&gt;-&lt;end&gt;</code> (character offsets into the original).</p>",
-        "<table><tr><th>seed</th><th>title (English)</th><th>outlet</th><th>date</th>"
-        f"<th>languages</th><th>characters</th></tr>{rows}</table>", references_html(refs)]
-    parts += [_seed_section(s, checksums.get(s.id, ""), None if sums is None else sums.get(s.id))
-              for s in corpus]
-    return "\n".join(parts)
+        _table(["seed", "title (English)", "outlet", "date", "languages", "characters"], rows),
+        references_html(refs), *(_seed_section(s, checksums.get(s.id, ""), (sums or {}).get(s.id))
+                                  for s in corpus)])
 
 
 def annotation_targets(corpus: "Corpus") -> dict[str, str]:
@@ -269,10 +236,9 @@ GLOSSARY_FIELDS = ("term", "reading", "language", "english", "explanation")
 def load_glossary(path: Path) -> list[dict[str, str]]:
     """The ``[[terms]]`` of a glossary file (fields :data:`GLOSSARY_FIELDS`, optional ``cite``)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        terms = tomllib.loads(path.read_text(encoding="utf-8")).get("terms")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CasestudyError(f"{path}: cannot read the glossary ({' '.join(str(exc).split())})") from None
-    terms = data.get("terms")
     if not isinstance(terms, list) or not terms:
         raise CasestudyError(f"{path}: expected a list of [[terms]], found {type(terms).__name__}")
     for i, t in enumerate(terms, 1):
