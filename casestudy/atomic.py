@@ -1,5 +1,5 @@
-"""Replace a file atomically: write a hidden temporary file with a unique name beside it
-(:func:`tempfile.mkstemp`), rename it over the target only once complete.  An interrupted
+"""Replace a file atomically: write a hidden temporary file with a unique name beside it,
+rename it over the target only once complete.  An interrupted
 write never leaves a truncated file where a good one was; two writers never share a name.
 """
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -21,30 +22,24 @@ class ReplaceError(CasestudyError, OSError):
 
 
 def temp_name(target: Path, tag: str = "") -> Path:
-    """A new, empty file beside ``target``: ``.NAME.<random>.tmp``, or ``.NAME.TAG.<random>.tmp``
-    (a caller that must find its own temp files later gives a ``tag`` unique to it)."""
-    prefix = f".{target.name}.{tag}." if tag else f".{target.name}."
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
-    os.close(fd)
-    return Path(name)
+    """A new, empty file beside ``target``, mode ``0666 & ~umask``: ``.NAME.<random>.tmp``, or
+    ``.NAME.TAG.<random>.tmp`` (a caller that must find its own temp files later gives a tag)."""
+    tmp = target.with_name(f".{target.name}.{tag + '.' if tag else ''}{secrets.token_hex(8)}.tmp")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # never an existing one
+    return tmp
 
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path, tag: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on a normal exit rename it over ``target``
-    (with the target's permissions, or ``0666 & ~umask`` for a new file), else remove it
-    and leave ``target`` as it was.  A failed rename is a :class:`ReplaceError`."""
+    (with the target's permissions, if it exists), else remove it and leave ``target`` as it
+    was.  A failed rename is a :class:`ReplaceError`."""
     target = Path(target)
     tmp = temp_name(target, tag)
     try:
         yield tmp
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        with contextlib.suppress(OSError):
+            shutil.copymode(target, tmp)
         try:
             if target.is_dir():
                 raise IsADirectoryError(21, "Is a directory")

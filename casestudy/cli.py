@@ -1,17 +1,86 @@
 """The ``casestudy`` command: seeds, run, params, refresh, sweep, build.
 
-Each subcommand is a thin layer over a module of the package; errors the user
-can cause are printed as one paragraph (no traceback) with a non-zero exit.
+Each subcommand is a thin layer over a module of the package (``-p`` and ``-f``
+values are read here); a user's mistake is one line, no traceback, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import re
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
-from .errors import CasestudyError
+from .errors import CasestudyError, ParameterError
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader, reading what ``casestudy params`` prints: ``5e+06`` and ``1e3``
+    are numbers (PyYAML reads text) and ``None`` is None; a key given twice is an error."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            self.flatten_mapping(node)
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key, line = self.construct_object(key_node, deep=deep), key_node.start_mark.line + 1
+                with contextlib.suppress(TypeError):  # an unhashable key: PyYAML reports it
+                    if key in seen:
+                        raise ParameterError(f"{key!r} is given twice (lines {seen[key]} and {line})")
+                    seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+        r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^None$"), ["N"])
+    return Loader
+
+
+def parse_value(name: str, text: str) -> Any:
+    """The value of ``-p NAME TEXT``, read as YAML (``[ja, zh]`` a list) by :func:`_yaml_loader`;
+    an empty value is an error, not a silent None.  Text that is not YAML stays text."""
+    import yaml
+
+    if not text.strip():
+        raise ParameterError(f"parameter {name!r} = {text!r}: the value is empty; give a value, "
+                             "or None for None")
+    try:
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
+    except ParameterError as exc:
+        raise ParameterError(f"parameter {name!r} = {text!r}: key {exc}") from None
+    except yaml.YAMLError:
+        return text
+
+
+def load_parameter_file(path: str | Path) -> dict[str, Any]:
+    """A YAML mapping of parameter names to values; :class:`ParameterError` on any problem."""
+    import yaml
+
+    expected = "expected a mapping of parameter names to values"
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506
+    except OSError as exc:
+        raise ParameterError(f"{path}: the parameter file cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path}: the parameter file is not UTF-8 text (byte "
+                             f"{exc.object[exc.start:exc.start + 1]!r} at offset {exc.start}); "
+                             f"{expected}") from None
+    except ParameterError as exc:
+        raise ParameterError(f"{path}: parameter {exc}; expected each parameter once") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"{path}: the parameter file is not valid YAML{at} ({problem}); "
+                             f"{expected}") from None
+    if data is not None and not isinstance(data, dict):
+        raise ParameterError(f"{path}: {expected}, got {type(data).__name__}")
+    return data or {}  # a name that is not an identifier: see runner.check_parameter_names
 
 
 def _cmd_seeds(args: argparse.Namespace) -> int:
@@ -43,15 +112,22 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .errors import RunInterrupted
-    from .paramtext import collect_parameters
     from .runner import resolve_notebooks, run_notebooks
 
-    params = collect_parameters(args.param_file or [], args.param or [])
+    params: dict[str, Any] = {}
+    for f in args.param_file or []:
+        params.update(load_parameter_file(f))
+    given: dict[str, str] = {}
+    for name, text in args.param or []:
+        if name in given:
+            raise ParameterError(f"parameter {name!r} is given twice on the command line "
+                                 f"({given[name]!r} and {text!r}); give it once")
+        given[name] = text
+        params[name] = parse_value(name, text)
     notebooks = resolve_notebooks(args.notebooks)
-    outdir = Path(args.outdir)
-    print(f"Running {len(notebooks)} notebook(s) into {outdir}", flush=True)
+    print(f"Running {len(notebooks)} notebook(s) into {args.outdir}", flush=True)
     try:
-        results = run_notebooks(notebooks, outdir, params, jobs=args.jobs,
+        results = run_notebooks(notebooks, Path(args.outdir), params, jobs=args.jobs,
                                 progress=lambda line: print(line, flush=True))
     except RunInterrupted as stop:
         print(f"\nInterrupted by {stop.signal_name}: workers and kernels stopped, temporary "
@@ -63,16 +139,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("".join(f"  {line}\n" for line in lines), end="", file=sys.stderr)
         return stop.exit_code
     failed = [r for r in results if not r.ok]
-    total = sum(r.seconds for r in results)
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed "
-          f"(notebook time {total:.1f} s)", flush=True)
+          f"(notebook time {sum(r.seconds for r in results):.1f} s)", flush=True)
     if failed:
         print("\nFailures:", file=sys.stderr)
-        for r in failed:
-            kept = f" (partial output kept: {r.output})" if r.output and r.saved else ""
-            print(f"  {r.summary()}{kept}", file=sys.stderr)
-        return 1
-    return 0
+    for r in failed:
+        kept = f" (partial output kept: {r.output})" if r.output and r.saved else ""
+        print(f"  {r.summary()}{kept}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
@@ -169,8 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._speedups import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except CasestudyError as exc:

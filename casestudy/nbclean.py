@@ -1,9 +1,7 @@
 """Byte-stable notebooks, and ``casestudy refresh``, which stores their reference outputs.
 
-Papermill and nbclient store run-specific metadata (times, durations, Python
-version): :func:`clean` removes it, and the run record (``metadata.casestudy``,
-which the runner adds back to its own outputs), so that a notebook refreshed
-twice is byte-identical and nbval compares outputs only.
+:func:`clean` removes what differs from run to run (papermill's times, durations, the
+Python version; the runner's own run record), so a notebook refreshed twice is byte-identical.
 """
 
 from __future__ import annotations
@@ -39,8 +37,7 @@ def clean(nb: Any) -> Any:
 
 
 def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None, tag: str = "") -> None:
-    """Clean ``nb``, add ``metadata`` (e.g. the run record) and write it to ``path``
-    atomically (:mod:`casestudy.atomic`)."""
+    """Clean ``nb``, add ``metadata`` (e.g. the run record), write it to ``path`` atomically."""
     from .atomic import write_text
 
     clean(nb)

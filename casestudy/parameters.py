@@ -1,11 +1,8 @@
-"""Strict, typed notebook parameters, declared once.
+"""Strict, typed notebook parameters, declared once in :data:`SPECS` (papermill checks none).
 
-Papermill injects parameters without checking them.  Here each notebook's
-parameters are declared once, in :data:`SPECS` (name, type, default, allowed
-values, unit, help, where the default comes from), and that declaration gives the
-notebook's ``parameters`` cell (``casestudy refresh``), ``casestudy params``, the
-checks ``casestudy run`` makes before any kernel starts, and :func:`validate`,
-which the notebook calls first so plain ``papermill`` runs are checked too.
+The declaration gives each notebook's ``parameters`` cell (``casestudy refresh``),
+``casestudy params``, the checks ``casestudy run`` makes before any kernel starts,
+and :func:`validate`, which the notebook calls first (so plain papermill is checked).
 """
 
 from __future__ import annotations
@@ -50,8 +47,8 @@ class Param:
         """What values are allowed, in words."""
         parts = [self.type_name]
         if self.choices is not None:
-            what = "each of" if self.type is list else "one of"
-            parts.append(f"{what} {', '.join(map(str, self.choices))}")
+            parts.append(f"{'each of' if self.type is list else 'one of'} "
+                         f"{', '.join(map(str, self.choices))}")
         if self.minimum is not None or self.maximum is not None:
             lo = "-inf" if self.minimum is None else f"{self.minimum:g}"
             hi = "inf" if self.maximum is None else f"{self.maximum:g}"
@@ -59,8 +56,7 @@ class Param:
         return "; ".join(parts)
 
     def check(self, value: Any, notebook: str) -> Any:
-        """``value`` if allowed (ints accepted as floats, integral floats as ints), else
-        :class:`ParameterError`."""
+        """``value`` if allowed (ints taken as floats, integral floats as ints), else an error."""
         def fail(why: str) -> ParameterError:
             return ParameterError(
                 f"{notebook}: parameter {self.name!r} = {value!r} {why}; allowed: {self.allowed()}"
@@ -105,16 +101,14 @@ _LANGUAGES = Param("languages", list, None, "Only the seeds whose primary langua
                    nullable=True)
 
 
-MARKETING_CONCEPTS = ("community", "fans", "word_of_mouth", "participation", "events_storytelling",
-                      "advertising_spend", "price_performance", "brand", "trust", "safety",
-                      "expectations", "value_vs_traffic")
-
-
 def _marketing_params() -> tuple[Param, ...]:
     from .text import load_lexicon
 
     return (
-        Param("concepts", list, list(MARKETING_CONCEPTS), "Concepts of the lexicon to count and "
+        Param("concepts", list, ["community", "fans", "word_of_mouth", "participation",
+                                 "events_storytelling", "advertising_spend", "price_performance",
+                                 "brand", "trust", "safety", "expectations", "value_vs_traffic"],
+              "Concepts of the lexicon to count and "
               "compare (names in casestudy/data/concepts.toml); None = every concept.",
               choices=load_lexicon().names, nullable=True,
               source="the lexicon's marketing concepts: the ideas Exhibits 2.5-2.12 discuss"),
@@ -131,8 +125,7 @@ def _marketing_params() -> tuple[Param, ...]:
 
 
 def _scenario_params() -> tuple[Param, ...]:
-    """04's parameters: every input of the home and Europe models (declared in
-    casestudy.scenarios and casestudy.europe), and the sweep row a scenario comes from."""
+    """04's parameters: the inputs of casestudy.scenarios.HOME and casestudy.europe.EUROPE."""
     from .europe import EUROPE
     from .scenarios import HOME
 
@@ -192,8 +185,7 @@ class RunParameters(dict):  # type: ignore[type-arg]
 
     def __init__(self, notebook: str, spec: Iterable[Param], values: Mapping[str, Any]) -> None:
         super().__init__(values)
-        self.notebook = notebook
-        self.spec = tuple(spec)
+        self.notebook, self.spec = notebook, tuple(spec)
 
     def __getattr__(self, name: str) -> Any:
         try:

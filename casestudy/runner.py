@@ -1,18 +1,11 @@
 """Run notebooks headless through papermill's Python API, several at a time.
 
-The driver imports papermill once (about 1 s) and forks worker processes, which
-run notebooks one after another (kernels shut down "immediately": a graceful
-shutdown sometimes stalls 3 s).  A notebook runs into a temporary file unique to
-the run, ``.NAME.<token>.running.ipynb``, and the complete output replaces the old
-one atomically (:mod:`casestudy.atomic`); a failed run is kept as
-``NAME.failed.ipynb`` until NAME succeeds.  Outputs never go to ``notebooks/``.
-
-Parameters are checked before any kernel starts (names are identifiers, since
-papermill writes them into a code cell; declared values; ``seeds_dir`` a folder of
-``.txt`` files, passed and recorded as given and resolved against the folder the
-run started in, which kernels get as ``CASESTUDY_CWD``).  On SIGINT or SIGTERM
-nothing new starts, workers and kernels are stopped, temporary files removed and
-:class:`~casestudy.errors.RunInterrupted` raised (``casestudy run``: exit 130/143).
+The driver imports papermill once (about 1 s) and forks workers that run notebooks
+one after another.  A notebook runs into ``.NAME.<run token>.running.ipynb`` and its
+complete output replaces the old one atomically; a failed run is kept as
+``NAME.failed.ipynb`` until NAME succeeds.  Parameters are checked before any kernel
+starts.  On SIGINT or SIGTERM nothing new starts, workers and kernels are stopped,
+temporary files removed and :class:`~casestudy.errors.RunInterrupted` raised.
 """
 
 from __future__ import annotations
@@ -74,12 +67,8 @@ def resolve_notebooks(names: Sequence[str] = (), notebooks_dir: Path | None = No
     out = []
     for name in names:
         p = Path(name)
-        if p.suffix == ".ipynb" and p.exists():
-            if not p.is_file():
-                raise NotebookRunError(f"{name}: is not a file; expected an .ipynb notebook")
-            out.append(p.resolve())
-            continue
-        hit = [a for a in available if a.stem == p.name.removesuffix(".ipynb")]
+        hit = ([p.resolve()] if p.suffix == ".ipynb" and p.is_file()
+               else [a for a in available if a.stem == p.name.removesuffix(".ipynb")])
         if not hit:
             raise NotebookRunError(f"unknown notebook {name!r}; expected a path to an .ipynb file "
                                    f"or one of: {', '.join(a.stem for a in available)}")
@@ -92,9 +81,8 @@ def check_parameter_names(parameters: Mapping[str, Any]) -> None:
     into a code cell, so any other name would run as code."""
     for name in parameters:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ParameterError(f"parameter name {name!r} is not allowed; expected a Python "
-                                 "identifier (letters, digits and _, not starting with a digit, "
-                                 "not a keyword)")
+            raise ParameterError(f"parameter name {name!r} is not allowed; expected a Python identifier "
+                                 "(letters, digits and _, not starting with a digit, not a keyword)")
 
 
 def _base_dir() -> Path:
@@ -102,8 +90,8 @@ def _base_dir() -> Path:
 
 
 def check_seeds_dir(notebook: str, value: Any) -> None:
-    """A ``seeds_dir`` given as text must be a folder holding ``.txt`` files (a relative
-    one is resolved against the folder the run was started in)."""
+    """A ``seeds_dir`` must be a folder holding ``.txt`` files; a relative one is resolved
+    against the folder the run started in (kernels get it as ``CASESTUDY_CWD``)."""
     if not isinstance(value, str):
         return  # None = the bundled seeds; a wrong type is check_values' business
     folder = _base_dir() / value
@@ -151,8 +139,7 @@ def _error_of(exc: BaseException) -> tuple[int | None, str]:
 
 
 def _run_record(parameters: dict[str, Any]) -> dict[str, Any]:
-    """``{"casestudy": ...}``: the environment and the checksums of the seeds the run read
-    (:mod:`.provenance`), with a ``seeds_dir`` recorded as given, never as a machine path."""
+    """The run record (:mod:`.provenance`), with a ``seeds_dir`` as given, not a machine path."""
     from .provenance import record
 
     given = parameters.get("seeds_dir")
@@ -163,8 +150,7 @@ def _run_record(parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker_init() -> None:
-    """The driver alone decides about SIGINT (Ctrl-C reaches the whole process group);
-    SIGTERM, sent by the driver when it stops, ends the worker."""
+    """Only the driver handles Ctrl-C (it reaches the whole process group); SIGTERM ends a worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -221,13 +207,6 @@ def _running_name(out: Path, token: str) -> Path:
     return out.with_name(f".{out.stem}.{token}.running.ipynb")
 
 
-def _remove_temp_files(outdir: Path, token: str) -> None:
-    """Remove this run's temporary files (and only this run's: they carry its token)."""
-    for p in outdir.glob(f".*.{token}.*"):
-        with contextlib.suppress(OSError):
-            p.unlink()
-
-
 def _check_writable(outdir: Path) -> None:
     if outdir.exists() and not outdir.is_dir():
         raise NotebookRunError(f"{outdir}: the output folder is a file; choose a folder with -o")
@@ -242,9 +221,9 @@ def _check_writable(outdir: Path) -> None:
 class _Stop(BaseException):
     """Raised in the driver by SIGINT or SIGTERM while notebooks run; args: the signal."""
 
-
-def _raise_stop(signum: int, frame: Any) -> None:
-    raise _Stop(signum)
+    @staticmethod
+    def handler(signum: int, frame: Any) -> None:
+        raise _Stop(signum)
 
 
 def _stop_process_tree() -> None:
@@ -268,22 +247,18 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
                   output_names: Sequence[str] | None = None) -> list[RunResult]:
     """Execute ``notebooks`` into ``outdir``; return one :class:`RunResult` each, in input order.
 
-    ``parameters`` go to every notebook that declares them; ``per_notebook`` instead
-    gives each its own.  ``progress`` receives one line per event; ``cwd`` is the
-    kernels' working directory.  On SIGINT or SIGTERM (in the main thread) the run
-    stops as the module docstring says and raises :class:`RunInterrupted`.
+    ``parameters`` go to every notebook that declares them, ``per_notebook`` gives each
+    its own; ``progress`` gets one line per event; ``cwd`` is the kernels' working folder.
     """
     notebooks = [Path(n) for n in notebooks]
     outdir = Path(outdir)
     if any(nb.resolve().parent == outdir.resolve() for nb in notebooks):
         raise NotebookRunError(f"{outdir}: the output folder is the notebooks' own folder; "
                                "choose another with -o (outputs never overwrite notebooks)")
-    if per_notebook is None:
-        per = _split_parameters(notebooks, parameters or {})
-    else:
-        per = [dict(p) for p in per_notebook]
-        for p in per:
-            check_parameter_names(p)
+    per = ([dict(p) for p in per_notebook] if per_notebook is not None
+           else _split_parameters(notebooks, parameters or {}))
+    for p in per:
+        check_parameter_names(p)
     names = list(output_names or [nb.name for nb in notebooks])
     total = len(notebooks)
     jobs = jobs or max(1, min(os.cpu_count() or 1, MAX_JOBS, total))
@@ -296,13 +271,12 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
 
     import papermill  # noqa: F401 - imported once here, inherited by the forked workers
 
-    # Always in worker processes, even for one job: a crashing kernel cannot take
-    # the driver down, and kernel stderr is captured per notebook.
+    # workers even for one job: a crashing kernel cannot take the driver down
     pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_init,
                                mp_context=multiprocessing.get_context("fork"))
     pending: dict[Future[RunResult], int] = {}
     in_main = threading.current_thread() is threading.main_thread()
-    old = {s: signal.signal(s, _raise_stop) for s in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
+    old = {s: signal.signal(s, _Stop.handler) for s in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
     try:
         for i, nb in enumerate(notebooks):
             say(f"[{i + 1}/{total}] {'running' if i < jobs else 'queued '} {nb.name}")
@@ -333,5 +307,7 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
         for s, h in old.items():
             signal.signal(s, h)
         pool.shutdown(wait=True, cancel_futures=True)
-        _remove_temp_files(outdir, token)
+        for p in outdir.glob(f".*.{token}.*"):  # this run's temporary files, only this run's
+            with contextlib.suppress(OSError):
+                p.unlink()
     return [r for r in results if r is not None]

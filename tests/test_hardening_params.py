@@ -12,7 +12,7 @@ import pytest
 
 from casestudy import ParameterError
 from casestudy.parameters import Param
-from casestudy.paramtext import load_parameter_file, parse_value
+from casestudy.cli import load_parameter_file, parse_value
 from casestudy.runner import _run_record, _split_parameters, run_notebooks
 
 CASESTUDY = Path(sys.executable).parent / "casestudy"
