@@ -26,11 +26,9 @@ import regex
 
 from .errors import AnnotationError, FileEntryError
 
-__all__ = [
-    "Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
-    "load_annotation", "DATE_PRECISIONS", "STANCES", "PATTERN_TIMEOUT", "MAX_ANNOTATION_BYTES",
-    "check_pattern", "find_pattern",
-]
+__all__ = ["Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
+           "load_annotation", "check_fields", "check_pattern", "find_pattern", "PATTERN_TIMEOUT",
+           "MAX_ANNOTATION_BYTES"]
 
 PATTERN_TIMEOUT = 1.0  # seconds one correction pattern may take on one seed's text
 MAX_ANNOTATION_BYTES = 1_000_000  # the bundled annotation files are at most 38 kB

@@ -1,9 +1,6 @@
-"""The corpus: every seed in a folder, and the tables the notebooks read.
-
-``load_corpus()`` loads the bundled seeds (or any folder of ``.txt`` files with
-optional ``.toml`` annotations beside them).  The tables are pandas DataFrames with
-offsets into each seed's exact original text, so every figure in a notebook can cite
-its seed and quote.
+"""The corpus: every seed in a folder (``.txt`` files, ``.toml`` annotations beside them),
+and the tables the notebooks read: DataFrames with offsets into each seed's exact original,
+so every figure can cite its seed and quote.
 """
 
 from __future__ import annotations
@@ -189,16 +186,12 @@ def _date_part_of(n: Any, event_date: str) -> bool:
 
 
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
-    """Load every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``).
+    """Every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``); a relative
+    ``seeds_dir`` is read from ``$CASESTUDY_CWD`` if set (``casestudy run`` sets it to the
+    folder it was started in, since a kernel's working directory may differ).
 
-    A relative ``seeds_dir`` is resolved against ``$CASESTUDY_CWD`` if set (``casestudy
-    run`` sets it to the folder it was started in, since a kernel's working directory may
-    differ), else the working directory.
-
-    Raises :class:`~casestudy.errors.SeedError` for a folder that does not exist, holds no
-    seeds or two seeds with the same id, and for unreadable, dangling or oversized seed
-    files; :class:`~casestudy.errors.AnnotationError` for bad annotations, an annotation
-    without its seed, and a fact id used twice in the folder.
+    Bad folders and seed files raise :class:`SeedError`, bad annotations (also an
+    annotation without its seed, a fact id used twice) :class:`AnnotationError`.
     """
     folder = paths.seeds_dir() if seeds_dir is None else Path(seeds_dir)
     base = os.environ.get("CASESTUDY_CWD")

@@ -27,9 +27,8 @@ from .textmap import CleanText, Edit, automatic_edits
 
 __all__ = ["Seed", "Located", "EntityMention", "load_seed", "MAX_SEED_BYTES"]
 
-#: The largest seed file loaded, in bytes.  A 20 MB seed took 334 s and 2.7 GB of memory
-#: in 02_marketing; the bundled articles are 4 to 16 kB, and 1 MB (about 60 times the
-#: largest, a 300-page book in Latin script) keeps every notebook within a minute.
+#: The largest seed file loaded, in bytes: 60 times the largest bundled article (a 20 MB
+#: seed took 334 s and 2.7 GB in 02_marketing); 1 MB keeps every notebook within a minute.
 MAX_SEED_BYTES = 1_000_000
 
 
@@ -212,12 +211,8 @@ class Seed:
 
 @dataclass(frozen=True)
 class EntityMention:
-    """A name from the gazetteer ``data/entities.toml`` found in a text.
-
-    A gazetteer, not a statistical tagger: the seeds name a few dozen companies, people
-    and products in four languages; a curated list finds them all with exact spans, and a
-    reviewer can see why each match was made.
-    """
+    """A name from the gazetteer ``data/entities.toml`` found in a text: a curated list, not a
+    statistical tagger, finds the few dozen names the seeds use with exact, reviewable spans."""
 
     start: int
     end: int
