@@ -1,13 +1,8 @@
-"""The HTML casebook: ``casestudy build``.
-
-Renders the executed notebooks (from ``casestudy run``) to a static site that opens from
-``file://`` with no server and no network.  Each edition goes to ``OUTDIR/<edition>/``:
-``index.html`` (reading order with time estimates, every exhibit, the run record), a page
-per notebook (:mod:`.pages`) with its tables as ``exhibits/*.csv``, ``sources.html`` and
-``glossary.html`` (:mod:`.sources`), ``guide.html`` (instructor edition only), ``case.pdf``
-and ``casebook.pdf`` (:mod:`.pdf`), ``notebooks/``, ``fonts/`` and ``build-info.json``.
-A build is deterministic and atomic: the edition is written into a fresh hidden folder and
-swapped in when complete, so a failed build leaves the previous edition as it was.
+"""The HTML casebook (``casestudy build``): the executed notebooks as a static site that opens
+from ``file://`` with no network, one folder per edition (:mod:`.pages`: notebook pages and
+editions; :mod:`.sources`: sources and glossary; :mod:`.pdf`: the printed case and casebook).
+A build is deterministic and atomic: written into a fresh hidden folder and swapped in when
+complete, so a failed build leaves the previous edition as it was.
 """
 
 from __future__ import annotations
@@ -144,9 +139,23 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
-def _new_folder(outdir: Path, edition: str) -> Path:
-    """A fresh hidden folder beside ``outdir/edition`` to build in; checks the target is ours."""
-    final = outdir / edition
+def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path = "build/site",
+               edition: str = "instructor", seeds_dir: str | Path | None = None,
+               progress: Callable[[str], None] | None = None, pdf_files: bool = False,
+               glossary: str | Path | None = GLOSSARY) -> SiteResult:
+    """Render the executed notebooks in ``notebooks_dir`` as ``outdir/<edition>/`` (replacing
+    an earlier build there, atomically) and write ``outdir/index.html``; with ``pdf_files``,
+    the PDFs where Chromium is present (else a warning says why not).  ``glossary``: a page
+    when the file exists.  Raises :class:`SiteError` (one line, naming the notebook or
+    folder) when there is nothing to build or a notebook cannot be read."""
+    if edition not in EDITIONS:
+        raise SiteError(f"unknown edition {edition!r}; expected one of: {', '.join(EDITIONS)}")
+    nb_dir, outdir = Path(notebooks_dir), Path(outdir)
+    final, sources = outdir / edition, executed_notebooks(nb_dir)
+    if not sources:
+        where = "does not exist" if not nb_dir.exists() else "holds no executed notebooks"
+        raise SiteError(f"{nb_dir}: {where}; run `casestudy run` first (it executes the notebooks "
+                        f"into build/notebooks/), or name the folder with --notebooks-dir")
     if outdir.exists() and not outdir.is_dir():
         raise SiteError(f"{outdir}: is a file, not a folder; choose another output with -o")
     if final.exists() and (not final.is_dir() or any(final.iterdir())
@@ -160,52 +169,26 @@ def _new_folder(outdir: Path, edition: str) -> Path:
     except OSError as exc:
         raise SiteError(f"{outdir}: cannot write the site there ({exc.strerror or exc}); "
                         "choose another output with -o") from None
-    return tmp
-
-
-def _swap_in(tmp: Path, final: Path) -> None:
-    """Put the complete folder ``tmp`` in place of ``final`` (two renames; the old one removed)."""
     old = tmp.with_suffix(".old")
-    if final.exists():
-        os.rename(final, old)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        if old.exists():
-            os.rename(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path = "build/site",
-               edition: str = "instructor", seeds_dir: str | Path | None = None,
-               progress: Callable[[str], None] | None = None, pdf_files: bool = False,
-               glossary: str | Path | None = GLOSSARY) -> SiteResult:
-    """Render the executed notebooks in ``notebooks_dir`` as ``outdir/<edition>/`` (replacing
-    an earlier build there, atomically) and write ``outdir/index.html``; with ``pdf_files``,
-    the PDFs where Chromium is present (else a warning says why not).  ``glossary``: a page
-    when the file exists.  Raises :class:`SiteError` (one line, naming the notebook or
-    folder) when there is nothing to build or a notebook cannot be read."""
-    if edition not in EDITIONS:
-        raise SiteError(f"unknown edition {edition!r}; expected one of: {', '.join(EDITIONS)}")
-    nb_dir, outdir = Path(notebooks_dir), Path(outdir)
-    sources = executed_notebooks(nb_dir)
-    if not sources:
-        where = "does not exist" if not nb_dir.exists() else "holds no executed notebooks"
-        raise SiteError(f"{nb_dir}: {where}; run `casestudy run` first (it executes the notebooks "
-                        f"into build/notebooks/), or name the folder with --notebooks-dir")
-    tmp = _new_folder(outdir, edition)
     try:
         result = _build(sources, tmp, edition, seeds_dir, progress or (lambda line: None),
                         pdf_files, Path(glossary) if glossary else None)
-        _swap_in(tmp, outdir / edition)
+        if final.exists():  # the swap: two renames, the old edition put back if the second fails
+            os.rename(final, old)
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if old.exists():
+                os.rename(old, final)
+            raise
     except OSError as exc:
         raise SiteError(f"{exc.filename or outdir}: cannot write the site ({exc.strerror or exc}); "
                         "the previous edition is kept") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    result.folder = outdir / edition
-    result.pdfs = [result.folder / p.name for p in result.pdfs]
+        shutil.rmtree(old, ignore_errors=True)
+    result.folder = final
+    result.pdfs = [final / p.name for p in result.pdfs]
     _editions_index(outdir, result.pages[0].title.split(" · ")[0].strip())
     return result
 
@@ -284,11 +267,9 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     write("index.html", title, _index_body(title, edition, pages, extras, pdf_names),
           f'<div id="built-from">{_record_table(pages, site_record)}</div>')
     for p, body in zip(pages, bodies):
-        env = (p.record or {}).get("environment", {})
         write(f"{p.name}.html", p.title, body, f'Notebook: <a href="{href(f"notebooks/{p.name}.ipynb")}">'
-              f"{esc(p.name)}.ipynb</a> · " + (f"run with Python {esc(str(env.get('python', '?')))} and "
-              f"casestudy {esc(str(env.get('casestudy', '?')))}; the full record is on the "
-              '<a href="index.html#built-from">casebook page</a>' if p.record else "no run record"))
+              f'{esc(p.name)}.ipynb</a> · what it was run with: <a href="index.html#built-from">'
+              f'{"the run record" if p.record else "no run record"}</a>')
     if edition == "instructor":
         write("guide.html", "Instructor's guide", guide_body(exporter, [
             (p.name, p.title, nb) for p, nb in zip(pages, originals)]))
