@@ -40,6 +40,8 @@ FONT_FAMILIES: tuple[str, ...] = (LATIN_FAMILY, CJK_FAMILY)
 #: Folder of the bundled font, its license (OFL.txt) and README.
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 _FONT_STEM = "CasebookCJKSans-Regular"
+#: The house look as a matplotlib style file.
+STYLE_FILE = Path(__file__).resolve().parent / "data" / "casebook.mplstyle"
 
 #: Colour cycle: the Okabe-Ito palette, distinguishable under the common forms of
 #: colour-vision deficiency (yellow left out: too faint on white).
@@ -71,53 +73,14 @@ def cjk_font_path() -> Path:
 
 
 def house_rc() -> dict[str, Any]:
-    """The rcParams the house style sets (a fresh dict; nothing is applied)."""
+    """The rcParams the house style sets (a fresh dict; nothing is applied): the look from
+    ``casestudy/data/casebook.mplstyle``, the fonts and the colour cycle from here."""
     from cycler import cycler
+    from matplotlib import rc_params_from_file
 
-    return {
-        # one size for every exhibit; constrained layout keeps labels inside it
-        "figure.figsize": (7.0, 4.2),
-        "figure.dpi": 100,
-        "figure.constrained_layout.use": True,
-        "figure.facecolor": "white",
-        "savefig.dpi": 150,
-        "savefig.facecolor": "white",
-        "savefig.bbox": None,  # keep the house size: the footer is placed inside it
-        # Latin glyphs from DejaVu Sans, CJK glyphs from the bundled subset
-        "font.family": list(FONT_FAMILIES),
-        "font.size": 10.0,
-        "axes.prop_cycle": cycler(color=list(COLOURS)),
-        "axes.titlelocation": "left",
-        "axes.titlesize": 12.0,
-        "axes.titleweight": "normal",  # the CJK subset has only the Regular weight
-        "axes.titlepad": 8.0,
-        "axes.labelsize": 10.0,
-        "axes.labelcolor": "#333333",
-        "axes.edgecolor": "#555555",
-        "axes.linewidth": 0.8,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "axes.grid.axis": "y",
-        "axes.axisbelow": True,
-        "grid.color": "#dddddd",
-        "grid.linewidth": 0.6,
-        "xtick.color": "#555555",
-        "ytick.color": "#555555",
-        "xtick.labelsize": 9.0,
-        "ytick.labelsize": 9.0,
-        "legend.frameon": False,
-        "legend.fontsize": 9.0,
-        "lines.linewidth": 1.8,
-        "image.cmap": "cividis",  # perceptually uniform and colour-blind safe
-        # deterministic files: fixed ids in SVG, glyphs as paths (no font needed to view)
-        "svg.hashsalt": "casestudy-house-style",
-        "svg.fonttype": "path",
-        # Type 3 (matplotlib's default): the bundled font has CFF outlines, which
-        # matplotlib's Type 42 embedding would put in a TrueType-only slot
-        "pdf.fonttype": 3,
-        "ps.fonttype": 3,
-    }
+    rc = dict(rc_params_from_file(STYLE_FILE, use_default_template=False))
+    rc.update({"font.family": list(FONT_FAMILIES), "axes.prop_cycle": cycler(color=list(COLOURS))})
+    return rc
 
 
 def _register_font(path: Path) -> None:

@@ -138,6 +138,7 @@ def test_cjk_glyphs_are_real_not_boxes(house):
 def _seed_texts() -> dict[str, str]:
     files = (sorted((REPO / "seeds").glob("*.txt")) + sorted((REPO / "seeds").glob("*.toml"))
              + sorted((REPO / "casestudy" / "data").glob("*.toml")))
+    files = [f for f in files if f.name != "numbers.toml"]  # the number reader's vocabulary: never drawn
     return {f.relative_to(REPO).as_posix(): f.read_text(encoding="utf-8") for f in files}
 
 
