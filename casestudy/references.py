@@ -1,17 +1,11 @@
 """Reference figures from public documents: the layer beside the seeds.
 
-The five seed articles give one quarter of financial picture; the exhibits that
-need a longer history (revenue by year, the segment mix, the car's quarterly
-ramp, the EU's duties on cars made in China) draw on *reference figures* instead.
-Each is one entry in a TOML file under ``references/``, tied to a public
-document (title, publisher, date, address) and to the place in it where the
-figure stands.  The format is documented in ``docs/references.md``.
-
-``load_references()`` reads every ``*.toml`` file of the folder, checks its
-shape (known fields, types, required fields, ISO dates, http(s) addresses,
-unique ids across files, figures pointing at a known document) and returns one
-row per figure.  Any problem raises :class:`ReferenceDataError` naming the file,
-the entry and the field, the value and what was expected.
+Exhibits that need more than the seeds give (revenue by year, the segment mix, the
+car's ramp, the EU's duties) cite *reference figures*: one entry each in
+``references/*.toml``, tied to a document (title, publisher, date, address) and the
+place in it (format: ``docs/references.md``).  :func:`load_references` validates every
+file like the annotation loader does, raising :class:`ReferenceDataError` that names
+the file, the entry, the field, the value and what was expected.
 """
 
 from __future__ import annotations
@@ -36,34 +30,28 @@ COLUMNS = ["ref_id", "metric", "value", "unit", "period", "entity", "location", 
            "doc_id", "document", "publisher", "published", "url", "kind", "file",
            "checked", "copy_url"]
 
-_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Periods as the seed facts write them, plus "YYYY-9M" (first nine months).
-_PERIOD_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12]|-9M)?$")
-_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
-
-# field -> (accepted types, required)
-_DOC_SPEC: dict[str, tuple[tuple[type, ...], bool]] = {
-    "id": ((str,), True),
-    "title": ((str,), True),
-    "publisher": ((str,), True),
-    "published": ((str,), True),
-    "url": ((str,), True),
-    "kind": ((str,), True),
-    "checked": ((str,), True),
-    "copy_url": ((str,), False),
+# (section, field) -> (pattern the value must match, what is expected); "id" in both sections
+_FORMATS: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {
+    ("*", "id"): (re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                  "lower-case letters, digits and single hyphens ([a-z0-9-])"),
+    ("documents", "published"): (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "an ISO date YYYY-MM-DD"),
+    ("documents", "url"): (_URL := re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$"),
+                           "a web address http://... or https://..."),
+    ("documents", "copy_url"): (_URL, "a web address http://... or https://..."),
+    ("figures", "metric"): (re.compile(r"^[a-z][a-z0-9_]*$"), "a snake_case name like 'revenue'"),
+    # periods as the seed facts write them, plus "YYYY-9M" (first nine months)
+    ("figures", "period"): (re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12]|-9M)?$"),
+                            "YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn or YYYY-9M"),
 }
-_FIG_SPEC: dict[str, tuple[tuple[type, ...], bool]] = {
-    "id": ((str,), True),
-    "document": ((str,), True),
-    "metric": ((str,), True),
-    "value": ((int, float), True),
-    "unit": ((str,), True),
-    "period": ((str,), True),
-    "entity": ((str,), True),
-    "location": ((str,), True),
-    "note": ((str,), False),
+_STR, _NUM = (str,), (int, float)
+# field -> (accepted types, required)
+_SPECS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
+    "documents": {"id": (_STR, True), "title": (_STR, True), "publisher": (_STR, True),
+                  "published": (_STR, True), "url": (_STR, True), "kind": (_STR, True),
+                  "checked": (_STR, True), "copy_url": (_STR, False)},
+    "figures": {"id": (_STR, True), "document": (_STR, True), "metric": (_STR, True),
+                "value": (_NUM, True), "unit": (_STR, True), "period": (_STR, True),
+                "entity": (_STR, True), "location": (_STR, True), "note": (_STR, False)},
 }
 _TOP = ("schema", "documents", "figures")
 
@@ -76,35 +64,31 @@ def references_dir() -> Path:
     return PACKAGE_DIR / "_bundled" / "references"
 
 
-def _check_table(path: Path, where: str, table: Any,
-                 spec: dict[str, tuple[tuple[type, ...], bool]]) -> dict[str, Any]:
-    """The annotation loader's field check, plus: no empty strings but in ``note``."""
-    entry = check_fields(path, where, table, spec, ReferenceDataError)
+def _entry(path: Path, section: str, index: int, table: Any) -> dict[str, Any]:
+    """One [[documents]] or [[figures]] entry, checked: fields and types (the annotation
+    loader's check), no empty strings but ``note``, formats, calendar dates."""
+    ident = table.get("id") if isinstance(table, dict) else None
+    where = f"{section}[{index}] {ident!r}" if isinstance(ident, str) else f"{section}[{index}]"
+    entry = check_fields(path, where, table, _SPECS[section], ReferenceDataError)
     for name, value in entry.items():
         if isinstance(value, str) and name != "note" and not value.strip():
             raise ReferenceDataError(path, f"{where}.{name}", "expected a non-empty string, got ''")
-    return entry
+        pattern, expected = _FORMATS.get((section, name)) or _FORMATS.get(("*", name), (None, ""))
+        if pattern is not None and not pattern.match(value):
+            raise ReferenceDataError(path, f"{where}.{name}", f"{value!r} is not valid; expected {expected}")
+    if section == "documents":
+        try:
+            date.fromisoformat(entry["published"])
+        except ValueError:
+            raise ReferenceDataError(path, f"{where}.published", f"{entry['published']!r} is not "
+                                     "a calendar date; expected YYYY-MM-DD") from None
+    else:
+        entry["value"] = float(entry["value"])
+    return {**entry, "_where": where, "file": path.name}
 
 
-def _entry_name(kind: str, index: int, table: Any) -> str:
-    ident = table.get("id") if isinstance(table, dict) else None
-    return f"{kind}[{index}] {ident!r}" if isinstance(ident, str) else f"{kind}[{index}]"
-
-
-def _check_id(path: Path, where: str, value: str) -> None:
-    if not _ID_RE.match(value):
-        raise ReferenceDataError(path, f"{where}.id", f"{value!r} is not a valid id; expected "
-                                 "lower-case letters, digits and single hyphens ([a-z0-9-])")
-
-
-def _check_url(path: Path, where: str, value: str) -> None:
-    if not _URL_RE.match(value):
-        raise ReferenceDataError(path, where, f"{value!r} is not a web address; expected "
-                                 "http://... or https://...")
-
-
-def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Validate one file's shape; return its documents and figures (with ``file``)."""
+def _read_file(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Validate one file; its documents and figures."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -118,48 +102,17 @@ def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if key not in _TOP:
             raise ReferenceDataError(path, "", f"unknown top-level field {key!r}; expected one "
                                      f"of {', '.join(_TOP)}")
-    if "schema" not in data:
-        raise ReferenceDataError(path, "schema", "missing required field 'schema'; expected 1")
-    if data["schema"] != 1 or isinstance(data["schema"], bool):
-        raise ReferenceDataError(path, "schema", f"unsupported schema {data['schema']!r}; "
-                                 "expected 1")
-    docs, figs = [], []
-    for key, spec, out in (("documents", _DOC_SPEC, docs), ("figures", _FIG_SPEC, figs)):
-        entries = data.get(key, [])
+    if data.get("schema") != 1 or isinstance(data.get("schema"), bool):
+        raise ReferenceDataError(path, "schema", f"unsupported schema {data.get('schema')!r}; "
+                                 "expected schema = 1")
+    out = {}
+    for section in ("documents", "figures"):
+        entries = data.get(section, [])
         if not isinstance(entries, list):
-            raise ReferenceDataError(path, key, f"expected an array of tables ([[{key}]]), "
+            raise ReferenceDataError(path, section, f"expected an array of tables ([[{section}]]), "
                                      f"got {entries!r}")
-        for i, table in enumerate(entries):
-            where = _entry_name(key, i, table)
-            entry = _check_table(path, where, table, spec)
-            _check_id(path, where, entry["id"])
-            entry["_where"] = where
-            entry["file"] = path.name
-            out.append(entry)
-    for doc in docs:
-        where = doc["_where"]
-        if not _ISO_DATE_RE.match(doc["published"]):
-            raise ReferenceDataError(path, f"{where}.published", f"{doc['published']!r} is not "
-                                     "an ISO date; expected YYYY-MM-DD")
-        try:
-            date.fromisoformat(doc["published"])
-        except ValueError:
-            raise ReferenceDataError(path, f"{where}.published", f"{doc['published']!r} is not "
-                                     "a calendar date; expected YYYY-MM-DD") from None
-        _check_url(path, f"{where}.url", doc["url"])
-        if "copy_url" in doc:
-            _check_url(path, f"{where}.copy_url", doc["copy_url"])
-    for fig in figs:
-        where = fig["_where"]
-        if not _METRIC_RE.match(fig["metric"]):
-            raise ReferenceDataError(path, f"{where}.metric", f"{fig['metric']!r} is not a "
-                                     "metric name; expected snake_case like 'revenue'")
-        if not _PERIOD_RE.match(fig["period"]):
-            raise ReferenceDataError(path, f"{where}.period", f"{fig['period']!r} is not a "
-                                     "period; expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, "
-                                     "YYYY-Hn or YYYY-9M")
-        fig["value"] = float(fig["value"])
-    return docs, figs
+        out[section] = [_entry(path, section, i, t) for i, t in enumerate(entries)]
+    return out
 
 
 def load_references(folder: str | Path | None = None) -> pd.DataFrame:
@@ -181,13 +134,13 @@ def load_references(folder: str | Path | None = None) -> pd.DataFrame:
     figs: list[dict[str, Any]] = []
     fig_files: dict[str, str] = {}
     for path in paths:
-        file_docs, file_figs = _read_file(path)
-        for doc in file_docs:
+        entries = _read_file(path)
+        for doc in entries["documents"]:
             if doc["id"] in docs:
                 raise ReferenceDataError(path, f"{doc['_where']}.id", f"duplicate document id "
                                          f"{doc['id']!r}; already used in {docs[doc['id']]['file']}")
             docs[doc["id"]] = doc
-        for fig in file_figs:
+        for fig in entries["figures"]:
             if fig["id"] in fig_files:
                 raise ReferenceDataError(path, f"{fig['_where']}.id", f"duplicate figure id "
                                          f"{fig['id']!r}; already used in {fig_files[fig['id']]}")
