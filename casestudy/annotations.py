@@ -1,19 +1,15 @@
-"""Read and validate an annotation file (``seeds/<id>.toml``, format in ``docs/annotations.md``).
+"""Read and validate the shape of an annotation file (``seeds/<id>.toml``, format in
+``docs/annotations.md``); :mod:`casestudy.seeds` checks the quotes against the text.
 
-This checks the *shape* of the file (known fields, types, allowed values); whether each
-quote is in the text and each value can be read from it is checked when the seed is
-loaded (:mod:`casestudy.seeds`).
-
-Correction patterns come from whoever prepared a seeds folder, so they are treated as
-hostile: a variable-length repeat nested in an unbounded one (``(a+)+``, the classic
-catastrophic-backtracking shape) is refused when the file is read, and every pattern
-runs under the ``regex`` module's ``timeout=`` (:data:`PATTERN_TIMEOUT`), since ``re``
-cannot be stopped and not every blow-up (``(.*),(.*),(.*),(.*)z``) is recognisable
-statically.  ``regex`` (default ``VERSION0``) reads a valid ``re`` pattern the same way.
+Correction patterns are treated as hostile: a variable-length repeat nested in an unbounded
+one (``(a+)+``) is refused when the file is read, and every pattern runs under the ``regex``
+module's ``timeout=`` (:data:`PATTERN_TIMEOUT`), since ``re`` cannot be stopped and not
+every blow-up (``(.*),(.*),(.*)z``) is recognisable statically.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tomllib
@@ -25,6 +21,7 @@ from typing import Any, Iterator
 import regex
 
 from .errors import AnnotationError, FileEntryError
+from .paths import PACKAGE_DIR
 
 __all__ = ["Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
            "load_annotation", "check_fields", "check_pattern", "find_pattern", "PATTERN_TIMEOUT",
@@ -33,14 +30,9 @@ __all__ = ["Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correc
 PATTERN_TIMEOUT = 1.0  # seconds one correction pattern may take on one seed's text
 MAX_ANNOTATION_BYTES = 1_000_000  # the bundled annotation files are at most 38 kB
 
-DATE_PRECISIONS = ("exact", "month", "year", "inferred", "unknown")
-EVENT_PRECISIONS = ("exact", "month", "quarter", "year", "inferred")
-STANCES = ("positive", "negative", "neutral", "mixed", "not-about-xiaomi", "unknown")
-EVENT_KINDS = ("launch", "decision", "result", "statement", "target", "transaction", "policy",
-               "founding", "other")
-CORRECTION_KINDS = ("hyphenation", "ocr", "ligature", "typo", "boilerplate", "whitespace",
-                    "translation")
-FLAG_KINDS = ("truncation", "translation", "ambiguity", "ocr", "typo", "boilerplate", "other")
+# The values a field may take: section -> field -> allowed values.
+_CHOICES: dict[str, dict[str, list[str]]] = tomllib.loads(
+    (PACKAGE_DIR / "data" / "annotations.toml").read_text(encoding="utf-8"))
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 
@@ -149,12 +141,8 @@ _TOP = {"schema", "metadata", *_CLASSES}
 _SPECS = {
     section: {f.name: (_TYPES.get(f.name, (str,)), f.default is MISSING) for f in fields(cls)}
     for section, cls in {"metadata": Metadata, **_CLASSES}.items()}
-
-
-def _type_name(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list"}
-    return " or ".join(names[t] for t in types)
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               list: "a list"}
 
 
 def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple[type, ...], bool]],
@@ -168,23 +156,14 @@ def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple
             raise error(path, where, f"unknown field {name!r}; expected one of "
                         f"{', '.join(sorted(spec))}")
         types, _ = spec[name]
-        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-        if not ok:
-            raise error(path, f"{where}.{name}", f"expected {_type_name(types)}, "
-                        f"got {value!r} ({type(value).__name__})")
+        if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+            expected = " or ".join(_TYPE_NAMES[t] for t in types)
+            raise error(path, f"{where}.{name}", f"expected {expected}, got {value!r} "
+                        f"({type(value).__name__})")
     for name, (_, required) in spec.items():
         if required and name not in table:
             raise error(path, where, f"missing required field {name!r}")
     return dict(table)
-
-
-# The fields that take one of a list of values: section -> field -> allowed values.
-_CHOICES = {
-    "metadata": {"date_precision": DATE_PRECISIONS, "stance": STANCES},
-    "events": {"date_precision": EVENT_PRECISIONS, "kind": EVENT_KINDS},
-    "corrections": {"kind": CORRECTION_KINDS},
-    "flags": {"kind": FLAG_KINDS},
-}
 
 
 def _check_values(path: Path, where: str, section: str, values: dict[str, Any]) -> None:
@@ -206,17 +185,9 @@ def _check_values(path: Path, where: str, section: str, values: dict[str, Any]) 
 def _read(path: Path) -> str:
     """The text of an annotation file; a folder, a dangling or looping link, an unreadable
     or oversized file is an :class:`AnnotationError`."""
-    if path.is_symlink() and not path.exists():
-        try:
-            os.stat(path)
-        except OSError as exc:
-            why = ("a symbolic link that loops" if exc.errno == 40 else
-                   f"a symbolic link to {os.readlink(path)!r}, which does not exist")
-            raise AnnotationError(path, "", f"the annotation file is {why}; expected a TOML "
-                                  "file (or no file, for an unannotated seed)") from None
+    expected = "expected a TOML file (or no file, for an unannotated seed)"
     if path.is_dir():
-        raise AnnotationError(path, "", "the annotation file is a folder; expected a TOML file "
-                              "(or no file, for an unannotated seed)")
+        raise AnnotationError(path, "", f"the annotation file is a folder; {expected}")
     try:
         size = path.stat().st_size
         if size > MAX_ANNOTATION_BYTES:
@@ -224,6 +195,10 @@ def _read(path: Path) -> str:
                                   f"limit of {MAX_ANNOTATION_BYTES:,}")
         return path.read_bytes().decode("utf-8")
     except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            why = ("a symbolic link that loops" if exc.errno == errno.ELOOP else
+                   f"a symbolic link to {os.readlink(path)!r}, which does not exist")
+            raise AnnotationError(path, "", f"the annotation file is {why}; {expected}") from None
         raise AnnotationError(path, "", f"the annotation file cannot be read "
                               f"({exc.strerror or exc})") from None
 
