@@ -98,56 +98,28 @@ def _seed_label(seed_id: str, corpus: "Corpus | None") -> str:
     return f"{label} ({', '.join(bits)})"
 
 
-def _seeds_of(evidence: Any, corpus: "Corpus | None") -> list[str]:
-    """Seed ids behind ``evidence``: rows with a ``seed_id`` column, or fact/event/claim ids."""
+def _seeds_of(evidence: Any) -> list[str]:
+    """Seed ids behind ``evidence``: rows of ``corpus.facts()``, ``events()`` or ``claims()``."""
     if evidence is None:
         return []
-    if isinstance(evidence, pd.Series) and "seed_id" in evidence.index:
-        return [str(evidence["seed_id"])]
-    if isinstance(evidence, pd.DataFrame):
-        if "seed_id" in evidence.columns:
-            return [str(s) for s in evidence["seed_id"]]
-        raise DisplayError("evidence table has no 'seed_id' column; pass rows of corpus.facts(), "
-                           "events() or claims()")
-    if isinstance(evidence, str):
-        evidence = [evidence]
-    seeds = []
-    for ident in evidence:
-        ident = str(ident)
-        m = re.match(r"^s(\d{3})-", ident)
-        if corpus is not None:
-            match = [s for s in corpus.ids if m and s.startswith(m.group(1) + "_")] or \
-                    [s for s in corpus.ids if s == ident]
-            if match:
-                seeds.append(match[0])
-                continue
-        if m:
-            seeds.append(m.group(1))
-        else:
-            raise DisplayError(f"cannot tell which seed {ident!r} comes from; pass its rows of "
-                               "corpus.facts()/events()/claims() instead")
-    return seeds
+    if isinstance(evidence, pd.Series):
+        evidence = evidence.to_frame().T
+    if not isinstance(evidence, pd.DataFrame) or "seed_id" not in evidence.columns:
+        raise DisplayError("facts= takes rows of corpus.facts(), events() or claims() (with their "
+                           f"'seed_id' column), not {type(evidence).__name__}")
+    return [str(s) for s in evidence["seed_id"]]
 
 
 def _ref_docs(refs: Any) -> list[tuple[str, str]]:
-    """(doc_id, citation) pairs of reference figures, in order of first use."""
+    """(doc_id, citation) pairs of reference figures (rows of ``load_references()``), in order."""
+    from .references import reference_citation
+
     if refs is None:
         return []
     if isinstance(refs, pd.Series):
         refs = refs.to_frame().T
-    if not isinstance(refs, pd.DataFrame):
-        from .references import load_references
-        table = load_references().set_index("ref_id", drop=False)
-        ids = [refs] if isinstance(refs, str) else list(refs)
-        missing = [r for r in ids if r not in table.index]
-        if missing:
-            raise DisplayError(f"unknown reference figure(s) {missing}; see references/*.toml")
-        refs = table.loc[ids]
-    need = {"doc_id", "publisher", "document", "published"}
-    if not need <= set(refs.columns):
-        raise DisplayError(f"reference rows need the columns {sorted(need)} of load_references()")
-    from .references import reference_citation
-
+    if not isinstance(refs, pd.DataFrame) or "doc_id" not in refs.columns:
+        raise DisplayError(f"refs= takes rows of load_references(), not {type(refs).__name__}")
     out: dict[str, str] = {}
     for _, r in refs.iterrows():
         out.setdefault(str(r["doc_id"]), reference_citation(r))
@@ -157,11 +129,11 @@ def _ref_docs(refs: Any) -> list[tuple[str, str]]:
 def source_line(facts: Any = None, *, seeds: Iterable[str] = (), refs: Any = None,
                 derived: str = "", corpus: "Corpus | None" = None) -> str:
     """The one "Source: ..." builder: the seeds behind ``facts`` (rows of the corpus
-    tables or their ids) and ``seeds``, then each reference document of ``refs``
+    tables) and ``seeds`` (ids), then each reference document of ``refs``
     ("publisher, title, date"), then how the figures were ``derived``."""
     corpus = corpus if corpus is not None else _last_corpus
     named = [Path(str(s)).name.removesuffix(".txt").removesuffix(".toml") for s in seeds]
-    ids = list(dict.fromkeys(_seeds_of(facts, corpus) + named))
+    ids = list(dict.fromkeys(_seeds_of(facts) + named))
     docs = _ref_docs(refs)
     if not ids and not docs:
         raise DisplayError("an exhibit must cite its evidence: pass facts=, seeds= or refs=")
@@ -250,8 +222,8 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] = (), 
     """Show ``obj`` (a DataFrame, a matplotlib Figure or Axes) as a numbered exhibit.
 
     ``title`` is "Exhibit N. Title"; ``facts`` (rows of ``corpus.facts()``, ``events()``
-    or ``claims()``, or their ids), ``seeds`` and ``refs`` (rows of
-    ``load_references()`` or their ids) are the evidence the Source line cites;
+    or ``claims()``), ``seeds`` (ids) and ``refs`` (rows of ``load_references()``) are
+    the evidence the Source line cites;
     ``derived`` says how figures were computed from them; ``note`` is a caveat.
     A figure is closed after it is rendered, so it is shown once.
     """
@@ -259,7 +231,7 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] = (), 
     source = source_line(facts, seeds=seeds, refs=refs, derived=derived, corpus=corpus)
     meta: dict[str, Any] = {
         "exhibit": number, "title": text, "source": source,
-        "seeds": sorted(dict.fromkeys(_seeds_of(facts, corpus or _last_corpus) + list(seeds))),
+        "seeds": sorted(dict.fromkeys(_seeds_of(facts) + list(seeds))),
         "refs": [{"doc_id": d, "cite": c} for d, c in _ref_docs(refs)],
     }
     if isinstance(obj, pd.Series):

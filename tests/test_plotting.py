@@ -44,7 +44,7 @@ def _labelled_figure() -> Figure:
     ax = fig.add_subplot()
     ax.bar(LABELS, np.arange(1, len(LABELS) + 1))
     ax.set_ylabel("件数 (mentions)")
-    plotting.exhibit(ax, "小米 Xiaomi: 雷军 / 雷軍", source_line(seeds=[SEED_ID]), note="营销 スマホ")
+    plotting.exhibit(ax, "小米 Xiaomi: 雷军 / 雷軍", f"Source: seed {SEED_ID}", note="营销 スマホ")
     return fig
 
 
