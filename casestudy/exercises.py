@@ -31,7 +31,7 @@ __all__ = ["check", "Result", "ExerciseError", "load_exercises"]
 _DATA = Path(__file__).resolve().parent / "data" / "exercises"
 _FIELDS = {"notebook", "prompt", "kind", "expected", "rel_tol", "abs_tol", "hint_low",
            "hint_high", "hint_wrong", "hint_type"}
-_KINDS = {"number", "set", "text"}
+_KINDS = {"number", "set"}
 
 
 class ExerciseError(CasestudyError, ValueError):
@@ -148,13 +148,9 @@ def check(exercise: str, answer: Any, /, **context: Any) -> Result:
     except Exception as exc:  # a broken expression in the data file, named precisely
         raise ExerciseError(f"exercise {exercise!r}: cannot evaluate expected = {ex['expected']!r}: "
                             f"{type(exc).__name__}: {exc}") from None
-    kind = ex.get("kind", "number")
-    if kind == "number":
-        return _check_number(exercise, ex, answer, float(expected))
-    if kind == "set":
+    if ex.get("kind", "number") == "set":
         return _check_set(exercise, ex, answer, expected)
-    ok = str(answer).strip().casefold() == str(expected).strip().casefold()
-    return Result(exercise, "right" if ok else "wrong", "" if ok else ex.get("hint_wrong", ""))
+    return _check_number(exercise, ex, answer, float(expected))
 
 
 def _check_number(qid: str, ex: dict[str, Any], answer: Any, expected: float) -> Result:
