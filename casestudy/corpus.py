@@ -1,7 +1,5 @@
-"""The corpus: every seed in a folder (``.txt`` files, ``.toml`` annotations beside them),
-and the tables the notebooks read: DataFrames with offsets into each seed's exact original,
-so every figure can cite its seed and quote.
-"""
+"""The corpus: every seed in a folder, and the tables the notebooks read, with offsets into
+each seed's exact original so every figure can cite its seed and quote."""
 
 from __future__ import annotations
 
@@ -45,9 +43,9 @@ class Corpus:
         return len(self._seeds)
 
     def __getitem__(self, seed_id: str) -> Seed:
-        for s in self._seeds:
-            if s.id == seed_id:
-                return s
+        found = [s for s in self._seeds if s.id == seed_id]
+        if found:
+            return found[0]
         raise KeyError(f"no seed {seed_id!r}; the corpus has {', '.join(self.ids) or 'no seeds'}")
 
     @property
@@ -188,11 +186,7 @@ def _date_part_of(n: Any, event_date: str) -> bool:
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     """Every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``); a relative
     ``seeds_dir`` is read from ``$CASESTUDY_CWD`` if set (``casestudy run`` sets it to the
-    folder it was started in, since a kernel's working directory may differ).
-
-    Bad folders and seed files raise :class:`SeedError`, bad annotations (also an
-    annotation without its seed, a fact id used twice) :class:`AnnotationError`.
-    """
+    folder it was started in, since a kernel's working directory may differ)."""
     folder = paths.seeds_dir() if seeds_dir is None else Path(seeds_dir)
     base = os.environ.get("CASESTUDY_CWD")
     if seeds_dir is not None and base and not folder.is_absolute():
@@ -225,16 +219,15 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
             raise AnnotationError(ann, "", f"no seed {ann.stem}.txt beside this annotation file"
                                   f"{hint}; expected the annotation to be named after its seed")
     seeds = [load_seed(p) for p in files]
-    first: dict[str, Seed] = {}
+    first: dict[str, Path] = {}
     for s in seeds:  # fact ids are unique across the folder (docs/annotations.md)
-        for loc in s.facts:
-            fid = loc.entry.id  # type: ignore[attr-defined]
-            if fid in first:
-                raise AnnotationError(s.annotation.path or s.path, f"facts id={fid!r}",
-                                      f"duplicate fact id {fid!r}: also used in "
-                                      f"{(first[fid].annotation.path or first[fid].path).name}; "
-                                      "expected fact ids unique across the seeds folder")
-            first[fid] = s
+        ann = s.annotation.path or s.path
+        for fact in s.annotation.facts:
+            if fact.id in first:
+                raise AnnotationError(ann, f"facts id={fact.id!r}", f"duplicate fact id {fact.id!r}: "
+                                      f"also used in {first[fact.id].name}; expected fact ids "
+                                      "unique across the seeds folder")
+            first[fact.id] = ann
     corpus = Corpus(seeds, folder)
     from .display import remember
     remember(corpus)

@@ -1,15 +1,11 @@
-"""Read every number in a text with its scale and unit as written.
+"""Read every number written with digits (dates, years, percentages, money, counts) in
+Chinese, Japanese, Dutch, English and German, with its scale and unit as written: separators
+by language (``108,796`` in English, ``16,58`` in Dutch), full-width digits, scales (万 亿
+million miljard Mrd.) and units (% HK$ 元 円 yuan); ``2000億元`` reads as 2e11 CNY.
 
-Finds dates, years, percentages, money and counts written with digits in Chinese,
-Japanese, Dutch, English and German: thousands separators and decimal commas by
-language (``108,796`` in English, ``16,58`` in Dutch), full-width digits, scale words
-and characters (万 亿 億 thousand million miljard Mrd. ...) and units (% HK$ 元 円 yuan
-...).  ``value`` has the scale applied: ``2000億元`` reads as 2e11 CNY.
-
-Numbers written as words are not searched for (they would drown the coverage report in
-"one hand" and "two fronts"); :func:`read_number` understands :data:`NUMBER_WORDS`
-when an annotation names one as a fact's reading.  The vocabulary is in
-``casestudy/data/numbers.toml``.
+Numbers written as words are not searched for (the coverage report would drown in "one
+hand" and "two fronts"); :func:`read_number` reads them in a fact's ``reading``.  The
+vocabulary is ``casestudy/data/numbers.toml``.
 """
 
 from __future__ import annotations
@@ -24,7 +20,6 @@ from .paths import PACKAGE_DIR
 
 __all__ = ["NumberMention", "find_numbers", "read_number", "NUMBER_WORDS", "SCALES", "CURRENCIES"]
 
-# The vocabulary (scale words, currencies, number words, months, CJK counters) is data.
 _VOCAB = tomllib.loads((PACKAGE_DIR / "data" / "numbers.toml").read_text(encoding="utf-8"))
 SCALES: dict[str, float] = _VOCAB["scales"]
 CURRENCIES: dict[str, str] = _VOCAB["currencies"]  # as written -> ISO 4217 code
@@ -35,14 +30,11 @@ _MONTHS = {name: i + 1 for names in _VOCAB["months"].values() for i, name in enu
 
 @dataclass(frozen=True)
 class NumberMention:
-    """One number as written: its span, reading and kind.
-
-    ``kind`` is one of ``date``, ``year``, ``percent``, ``money``, ``count``, ``number``.
-    ``value`` has the scale applied; ``number`` is the figure as written;
-    ``unit`` is an ISO currency code, ``%``, or the counter as written (``台``).
-    For dates, ``value`` is the year (or the day of month where no year is written)
-    and ``date`` holds the ISO form of what is written (``2025-11-19``, ``--09-25``).
-    """
+    """One number as written.  ``kind``: date, year, percent, money, count or number;
+    ``value`` has the scale applied, ``number`` is the figure as written; ``unit`` is an ISO
+    currency code, ``%`` or the counter as written (``台``).  A date's ``date`` is the ISO
+    form of what is written (``2025-11-19``, ``--09-25``), its ``value`` the year (else the
+    day)."""
 
     start: int
     end: int
@@ -101,11 +93,8 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
-    """Every number written with digits in ``text``, in order of position.
-
-    ``language`` (ISO 639-1) decides the decimal separator: a comma in ``nl``,
-    ``de`` (and other continental languages), a point otherwise.
-    """
+    """Every number written with digits in ``text``, in order; ``language`` (ISO 639-1)
+    decides the decimal separator (a comma in ``nl``, ``de`` and other continental ones)."""
     norm = text.translate(_FW)
     decimal_comma = language in {"nl", "de", "fr", "es", "it", "pt", "da", "sv", "no", "fi", "pl", "cs"}
     found: list[NumberMention] = []
@@ -119,34 +108,27 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
                                            date[1], None, None, "date", date[0]))
     for m in _NUMBER_RE.finditer(norm):
         start, end = m.start(), m.end()
+        num, scale, unit_txt, pre = m.group("num", "scale", "unit", "pre")
         if _overlaps(taken, start, end):  # a number inside a date
             continue
-        num = m.group("num")
         try:
             number = _parse_digits(num, decimal_comma)
-        except ValueError:
+        except ValueError:  # e.g. "1.234.567" where the point is the decimal separator
             continue
-        if not math.isfinite(number):
-            continue
-        scale = m.group("scale")
-        factor = SCALES.get(scale.lower(), 1.0) if scale else 1.0
-        unit_txt = m.group("unit")
-        pre = m.group("pre")
         unit: str | None = None
         kind = "number"
-        if unit_txt and unit_txt.lower().replace(" ", "") in {"%", "％", "percent", "procent", "prozent"}:
-            unit, kind = "%", "percent"
-        elif unit_txt:
-            unit, kind = CURRENCIES[unit_txt.lower()], "money"
+        if unit_txt:  # a currency word, or else one of the ways to write %
+            unit, kind = ((CURRENCIES[unit_txt.lower()], "money") if unit_txt.lower() in CURRENCIES
+                          else ("%", "percent"))
         if pre:
             unit, kind = CURRENCIES[pre.strip().lower()], "money"
         if unit is None and end < len(norm) and norm[end] in _CJK_UNITS:
             unit, kind = norm[end], "count"
         if not scale and unit in (None, "年") and re.fullmatch(r"(19|20)\d\d", num):
             kind = "year"
-        taken.append((start, end))
+        factor = SCALES.get(scale.lower(), 1.0) if scale else 1.0
         value = float(Decimal(repr(number)) * Decimal(repr(factor))) if scale else number
-        if not math.isfinite(value):  # finite digits can overflow once the scale is applied
+        if not math.isfinite(value):  # too many digits, or a scale that overflows
             continue
         found.append(NumberMention(start, end, text[start:end], value, number, scale, unit, kind))
     found.sort(key=lambda n: (n.start, n.end))
@@ -169,11 +151,8 @@ def _date_of(g: dict[str, str | None]) -> tuple[str, float] | None:
 
 
 def read_number(text: str, language: str | None = None) -> float | None:
-    """The value of a short reading: digits (with scale) or number words.
-
-    ``"113.1 billion yuan"`` -> 1.131e11; ``"seven million"`` -> 7e6;
-    ``"verdubbelde"`` -> 2; ``"ten thousand"`` -> 1e4.  ``None`` if unreadable.
-    """
+    """The value of a short reading, digits or number words with scale: ``"113.1 billion
+    yuan"`` -> 1.131e11, ``"verdubbelde"`` -> 2, ``"ten thousand"`` -> 1e4; else ``None``."""
     mentions = [n for n in find_numbers(text, language) if n.kind != "date"]
     if mentions:
         return mentions[0].value if len(mentions) == 1 else None

@@ -1,9 +1,6 @@
-"""One seed: the exact original, its annotation, and the cleaned reading text.
-
-:func:`load_seed` builds a :class:`Seed` from ``<id>.txt`` and, if present, ``<id>.toml``
-beside it.  Loading checks everything an annotator can get wrong (``docs/annotations.md``)
-and raises :class:`~casestudy.errors.SeedError` or :class:`~casestudy.errors.AnnotationError`
-naming the file, the entry and the field.  Nothing on disk is ever written.
+"""One seed: the exact original ``<id>.txt``, its annotation ``<id>.toml`` (if any) located
+in the text, and the cleaned reading text.  Loading checks everything an annotator can get
+wrong (``docs/annotations.md``) and writes nothing.
 """
 
 from __future__ import annotations
@@ -45,18 +42,14 @@ class Located:
 
 
 class Seed:
-    """A source document with its annotations.
-
-    ``raw`` is the exact text of the file (decoded); ``text`` is the reading text after
-    cleaning; :meth:`raw_span` maps a span of ``text`` back to ``raw``.
-    """
+    """A source document: ``raw`` the exact text of the file, ``text`` the cleaned reading
+    text, the annotation's entries as :class:`Located` spans of ``raw``."""
 
     def __init__(self, seed_id: str, path: Path, raw: str, annotation: Annotation) -> None:
         self.id = seed_id
         self.path = path
         self.raw = raw
         self.annotation = annotation
-        self._ann_path = annotation.path or path
         self.metadata: Metadata = annotation.metadata
         self._ann_path = annotation.path or path
         clean = CleanText(raw, self._edits())
@@ -79,7 +72,6 @@ class Seed:
         self.flags = tuple(self._locate("flags", f, clean_ok=False) for f in annotation.flags)
         self.facts = tuple(self._locate_fact(f) for f in annotation.facts)
 
-    # -- finding annotations in the text ---------------------------------------
     def _error(self, where: str, message: str) -> AnnotationError:
         return AnnotationError(self._ann_path, where, message)
 
@@ -88,57 +80,50 @@ class Seed:
         ident = getattr(entry, "id", "") or getattr(entry, "quote", "") or getattr(entry, "pattern", "")
         return f"{section} {str(ident)[:40]!r}"
 
-    def _find(self, section: str, entry: Any, in_raw: bool = True) -> list[tuple[int, int]]:
-        """Every place ``entry.quote`` occurs in ``raw`` (where a "\\n" in a quote also matches
-        a CRLF) or in ``text``."""
-        if not entry.quote:
+    def _find(self, section: str, entry: Any, clean_ok: bool) -> list[tuple[int, int]]:
+        """The raw spans where ``entry.quote`` occurs in ``raw`` (a "\\n" in it also matching
+        a CRLF), or else (``clean_ok``) in the cleaned text, mapped back."""
+        quote = entry.quote
+        if not quote:
             raise self._error(self._where(section, entry),
                               "empty quote; expected a verbatim passage of the text")
-        hay, quotes = (self.raw if in_raw else self.text), [entry.quote]
-        if in_raw and "\n" in entry.quote:
-            quotes.append(entry.quote.replace("\r\n", "\n").replace("\n", "\r\n"))
-        for quote in quotes:
-            hits, i = [], hay.find(quote)
+        crlf = quote.replace("\r\n", "\n").replace("\n", "\r\n")
+        searches = [(self.raw, quote), (self.raw, crlf)]
+        if clean_ok:
+            searches.append((self.text, quote))
+        for k, (hay, q) in enumerate(searches):
+            hits, i = [], hay.find(q)
             while i != -1:
-                hits.append((i, i + len(quote)))
-                i = hay.find(quote, i + 1)
+                hits.append((i, i + len(q)))
+                i = hay.find(q, i + 1)
             if hits:
-                return hits
+                return hits if k < 2 else [self.raw_span(*h) for h in hits]
         return []
 
-    def _pick(self, hits: list[tuple[int, int]], section: str, entry: Any,
-              in_clean: bool) -> tuple[int, int]:
-        """The one hit the entry means: at ``start`` (a raw offset), the ``occurrence``-th, or
-        the only one."""
+    def _locate(self, section: str, entry: Any, clean_ok: bool = True) -> Located:
+        """The one raw span ``entry`` means: at ``start`` (a raw offset), the
+        ``occurrence``-th, or the only one."""
+        hits = self._find(section, entry, clean_ok)
         where = self._where(section, entry)
+        if not hits:
+            raise self._error(where, f"quote {_short(entry.quote)!r} is not in {self.path.name}" + (
+                " (nor in its cleaned text); expected a verbatim passage" if clean_ok
+                else "; expected a verbatim passage of the original"))
         if entry.start is not None:
-            offsets = [self.raw_span(*h)[0] if in_clean else h[0] for h in hits]
+            offsets = [h[0] for h in hits]
             if entry.start not in offsets:
                 raise self._error(f"{where}.start", f"the quote is not at offset {entry.start}; "
                                   f"it occurs at {offsets}")
-            return hits[offsets.index(entry.start)]
+            return Located(entry, *hits[offsets.index(entry.start)])
         if entry.occurrence is not None:
             if entry.occurrence > len(hits):
                 raise self._error(f"{where}.occurrence", f"occurrence {entry.occurrence} requested "
                                   f"but the quote occurs {len(hits)} time(s)")
-            return hits[entry.occurrence - 1]
+            return Located(entry, *hits[entry.occurrence - 1])
         if len(hits) > 1:
             raise self._error(where, f"the quote occurs {len(hits)} times (at "
                               f"{[h[0] for h in hits]}); add occurrence = N or start = OFFSET")
-        return hits[0]
-
-    def _locate(self, section: str, entry: Any, clean_ok: bool = True) -> Located:
-        """The raw span of ``entry.quote``: in the original, or else (``clean_ok``) in the
-        cleaned text, mapped back."""
-        hits = self._find(section, entry)
-        if hits:
-            return Located(entry, *self._pick(hits, section, entry, in_clean=False))
-        hits = self._find(section, entry, in_raw=False) if clean_ok else []
-        if hits:
-            return Located(entry, *self.raw_span(*self._pick(hits, section, entry, in_clean=True)))
-        raise self._error(self._where(section, entry), f"quote {_short(entry.quote)!r} is not in "
-                          f"{self.path.name}" + (" (nor in its cleaned text); expected a verbatim "
-                          "passage" if clean_ok else "; expected a verbatim passage of the original"))
+        return Located(entry, *hits[0])
 
     def _locate_fact(self, fact: Fact) -> Located:
         """The fact's quote, and in it the number its ``value`` is read from."""
@@ -189,7 +174,6 @@ class Seed:
         loc = self._locate("corrections", c, clean_ok=False)
         return [(loc.start, loc.end)]
 
-    # -- automatic annotations --------------------------------------------
     @cached_property
     def numbers(self) -> tuple[NumberMention, ...]:
         """Every number in the reading text, each paragraph read in its language (offsets

@@ -1,9 +1,5 @@
-"""Cleaned reading text as a layer over the exact original, with offsets back to it.
-
-The seeds are never edited.  Cleaning (curated corrections from the annotation files
-and a few automatic rules) is a list of non-overlapping edits over the original;
-:class:`CleanText` applies them and keeps, for every character of the cleaned text,
-the span of the original it came from.
+"""The cleaned reading text as non-overlapping edits (curated corrections and a few
+automatic rules) over the never-edited original, with every character's span of it.
 """
 
 from __future__ import annotations
@@ -63,11 +59,8 @@ class CleanText:
             pos = edit.end
         pieces.append(raw[pos:])
         same(pos, len(raw))
-        self.raw = raw
-        self.text = "".join(pieces)
-        self.edits: tuple[Edit, ...] = tuple(ordered)
-        self._starts = starts
-        self._ends = ends
+        self.raw, self.text, self.edits = raw, "".join(pieces), tuple(ordered)
+        self._starts, self._ends = starts, ends
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the reading text to the span of the original it came from."""
