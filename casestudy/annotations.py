@@ -142,13 +142,13 @@ _SPECS = {
     section: {f.name: (_TYPES.get(f.name, (str,)), f.default is MISSING) for f in fields(cls)}
     for section, cls in {"metadata": Metadata, **_CLASSES}.items()}
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-               list: "a list"}
+               list: "a list of strings"}
 
 
 def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple[type, ...], bool]],
                  error: type[FileEntryError] = AnnotationError) -> dict[str, Any]:
-    """Known fields, right types, required fields present, as ``error`` naming ``path``
-    and the entry ``where`` (shared by the annotation and reference loaders)."""
+    """Known fields, right types (a list holds strings), required fields present, as ``error``
+    naming ``path`` and the entry ``where`` (shared by the annotation and reference loaders)."""
     if not isinstance(table, dict):
         raise error(path, where, f"expected a table, got {type(table).__name__}")
     for name, value in table.items():
@@ -156,7 +156,8 @@ def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple
             raise error(path, where, f"unknown field {name!r}; expected one of "
                         f"{', '.join(sorted(spec))}")
         types, _ = spec[name]
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        if (not isinstance(value, types) or isinstance(value, bool) and bool not in types
+                or isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             expected = " or ".join(_TYPE_NAMES[t] for t in types)
             raise error(path, f"{where}.{name}", f"expected {expected}, got {value!r} "
                         f"({type(value).__name__})")
@@ -218,13 +219,8 @@ def load_annotation(path: Path) -> Annotation:
     if data.get("schema", 1) != 1:
         raise AnnotationError(path, "schema", f"unsupported schema {data['schema']!r}; expected 1")
 
-    meta = check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"])
-    for name in ("languages", "topics"):
-        if name in meta:
-            if not all(isinstance(v, str) for v in meta[name]):
-                raise AnnotationError(path, f"metadata.{name}", f"expected a list of strings, got "
-                                      f"{meta[name]!r}")
-            meta[name] = tuple(meta[name])
+    meta = {name: tuple(v) if isinstance(v, list) else v for name, v in
+            check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"]).items()}
     _check_values(path, "metadata", "metadata", meta)
     if meta.get("date_precision") in ("inferred", "unknown") and not meta.get("date_evidence"):
         raise AnnotationError(path, "metadata.date_evidence",

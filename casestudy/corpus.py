@@ -63,12 +63,9 @@ class Corpus:
         """The case as an analyst could have seen it in ``year``: the seeds published (or
         dated by inference) in or before ``year``, and only events up to ``year``.  An
         undated seed is left out, since nobody can say when it was readable."""
-        if year is None:
-            return Corpus(self._seeds, self.folder, None)
-        kept = [s for s in self._seeds if (_year(s.metadata.date) or 10**9) <= year]
+        kept = [s for s in self._seeds if year is None or (_year(s.metadata.date) or 10**9) <= year]
         return Corpus(kept, self.folder, year)
 
-    # -- tables ----------------------------------------------------------
     def seeds_table(self) -> pd.DataFrame:
         """One row per seed: metadata, languages, length."""
         return _frame("seed_id title title_en outlet author date date_precision date_evidence "

@@ -1,10 +1,7 @@
-"""Curated analysis tables (business model by era, SWOT, the two fronts, ...) as data.
-
-An analyst's reading of the case (which claim supports which SWOT entry) is kept in
-reviewable TOML files under ``casestudy/data/``, never typed into a notebook.  Each
-entry cites its evidence as ``"SEED:KIND:ID"`` (KIND one of ``claim``, ``event``,
-``fact``; SEED the seed's number, ``004``, or full id); :func:`resolve` checks a
-reference against the corpus, so a renamed claim breaks loudly, not silently.
+"""The analyst's curated tables (business model by era, SWOT, the two fronts, ...) as
+reviewable TOML under ``casestudy/data/``, never typed into a notebook.  Each entry cites its
+evidence as ``"SEED:KIND:ID"`` (KIND claim, event or fact; SEED the seed's number or id),
+which :func:`resolve` checks against the corpus, so a renamed claim breaks loudly.
 """
 
 from __future__ import annotations
@@ -27,12 +24,9 @@ KINDS = ("claim", "event", "fact")
 
 
 def resolve(corpus: "Corpus", ref: str, source: Path | None = None) -> "Located | None":
-    """The annotation ``ref`` points at, or None if its seed is not in ``corpus`` (left
-    out by an ``as_of`` view or a language filter) or is not annotated.
-
-    Raises :class:`AnnotationError` (naming ``source``) for a malformed ref or an id the
-    seed lacks.
-    """
+    """The annotation ``ref`` points at, or None if its seed is not in ``corpus`` (left out by
+    ``as_of`` or a language filter) or not annotated; a malformed ref or an id the seed lacks
+    is an :class:`AnnotationError` naming ``source``."""
     parts = ref.split(":")
     where = source or DATA_DIR
     if len(parts) != 3 or parts[1] not in KINDS:

@@ -1,8 +1,5 @@
-"""Dates of different precision ("2013", "2025-Q3", "2025-09-25") on one time axis.
-
-A date is placed at the *start* of its period, so "2025" and "2025-01-01" sit together
-on a timeline.
-"""
+"""Dates of different precision ("2013", "2025-Q3", "2025-09-25") on one time axis, each
+at the *start* of its period ("2025" and "2025-01-01" sit together on a timeline)."""
 
 from __future__ import annotations
 
