@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from .. import atomic, paths, provenance
 from . import pdf
@@ -23,11 +23,8 @@ from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TA
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
                     edition_notebook, guide_body, page, prose_words, reading_order, render,
                     tags, title_and_abstract)
-from .sources import (annotation_targets, esc, glossary_body, href, load_glossary, safe_id,
-                      seed_anchor, short, sources_body, span_anchor)
-
-if TYPE_CHECKING:
-    from ..corpus import Corpus
+from .sources import (annotation_targets, fill, glossary_body, load_glossary, safe_id, seed_anchor,
+                      short, sources_body, span_anchor)
 
 _MARKER = "build-info.json"  # in every edition folder: marks it as ours to replace
 GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
@@ -54,72 +51,24 @@ def executed_notebooks(folder: Path) -> list[Path]:
                   and not p.name.endswith(".failed.ipynb")) if folder.is_dir() else []
 
 
-def _record_table(pages: list[PageInfo], site: dict[str, Any]) -> str:
+def _record(pages: list[PageInfo], site: dict[str, Any]) -> str:
     """The run record: environment and seed checksums of the site build, and every notebook
     run that differs from it (value and notebooks)."""
     recorded = [p for p in pages if p.record]
-    missing = [p.name for p in pages if not p.record]
 
-    def rows(section: str) -> str:
+    def rows(section: str) -> list[tuple[str, str, dict[str, list[str]]]]:
         out = []
         for k in dict.fromkeys([*site[section], *(k for p in recorded for k in p.record.get(section, {}))]):
             mine, other = str(site[section].get(k, "—")), {}
             for p in recorded:
                 if (v := str(p.record.get(section, {}).get(k, "—"))) != mine:
                     other.setdefault(v, []).append(p.name)
-            th = esc(k) if section == "environment" else \
-                f'<a href="{href("sources.html", seed_anchor(k))}">{esc(k)}</a>'
-            runs = "<br>".join(f"{esc(v)} ({esc(', '.join(s))})" for v, s in other.items())
-            out.append(f"<tr><th>{th}</th><td>{esc(mine)}</td><td>{runs or ('same' if recorded else '—')}</td></tr>")
-        return "".join(out)
+            out.append((k, mine, other))
+        return out
 
-    match = site.get("seeds_match_sha256sums")
-    return (
-        "<h2>What this was built from</h2>\n<p>Notebooks executed by <code>casestudy run</code> "
-        "record their environment and the checksums of the seeds they read (notebook metadata "
-        f"<code>casestudy</code>); the site records its own build. {len(recorded)} of "
-        f"{len(pages)} notebook(s) carry a record.</p>"
-        + (f"<p>Not recorded for: {esc(', '.join(missing))} (executed before run records "
-           "existed, or not by <code>casestudy run</code>).</p>" if missing else "")
-        + ("" if match is None else f"<p>The seeds {'match' if match else 'do NOT match'} "
-           "<code>seeds/SHA256SUMS</code>.</p>")
-        + f"\n<table><tr><th>package</th><th>site build</th><th>notebook runs</th></tr>"
-        f"{rows('environment')}</table>\n<table class=\"mono\"><tr><th>seed</th><th>SHA-256 (site "
-        f"build)</th><th>notebook runs</th></tr>{rows('seeds')}</table>")
-
-
-def _index_body(title: str, edition: str, pages: list[PageInfo], extras: list[tuple[str, str]],
-                pdfs: list[str]) -> str:
-    """The edition's front page: reading order with time estimates, then every exhibit."""
-    order = "".join(
-        f'<tr><td>{i}</td><td><a href="{href(p.name + ".html")}"><strong>{esc(p.title)}</strong>'
-        f'</a><div class="abstract">{p.abstract_html}</div></td><td class="min">{p.minutes} min'
-        f'</td><td class="muted">{p.words:,} words, {len(p.exhibits)} exhibit(s); <a href="'
-        f'{href("notebooks/" + p.name + ".ipynb")}">notebook</a></td></tr>'
-        for i, p in enumerate(pages, 1))
-    exhibits = "".join(
-        f'<tr><td><a href="{href(p.name + ".html", e.anchor)}">{esc(f"Exhibit {e.number}")}</a>'
-        f"</td><td>{esc(e.title)}</td><td>{esc(p.name)}</td><td>{e.source_html or '—'}"
-        + (f' <a href="{href(e.csv)}" download>CSV</a>' if e.csv else "") + "</td></tr>"
-        for p in pages for e in p.exhibits)
-    more = "".join(f'<li><a href="{href(target)}">{esc(label)}</a></li>' for label, target in extras)
-    return "\n".join([
-        f"<h1>{esc(title)}</h1>", "<p>" + ("The instructor edition: every cell, including teaching "
-                                           "notes and model answers." if edition == "instructor" else
-                                           "The student edition: teaching notes and model answers are "
-                                           "left out, and the outputs of exercise cells are cleared.")
-        + ' <a href="../index.html">All editions built here</a>.</p>',
-        '<nav class="pdfs"><p>To print: ' + " · ".join(f'<a href="{href(n)}">{n}</a>' for n in pdfs)
-        + ".</p></nav>" if pdfs else "", "<h2>Reading order</h2>",
-        f"<p>About {sum(p.minutes for p in pages)} minutes in all: the case first, the source "
-        f"criticism last. Estimates: {WORDS_PER_MINUTE} words a minute of prose and "
-        f"{MINUTES_PER_EXHIBIT:g} minute(s) per exhibit.</p>",
-        '<table class="reading-order"><tr><th></th><th>notebook</th><th>time</th><th></th></tr>'
-        f'{order}</table>\n<ul>{more}<li><a href="sources.html">Sources</a>: the articles with '
-        "their annotations, original and cleaned text, and the reference documents</li></ul>",
-        "<h2>Exhibits</h2>\n<p>Every exhibit with its source line (seeds and documents link to the "
-        "sources).</p>\n<table><tr><th>exhibit</th><th>title</th><th>notebook</th><th>source</th>"
-        f"</tr>{exhibits}</table>"])
+    return fill("record.html.j2", recorded=len(recorded), total=len(pages),
+                missing=[p.name for p in pages if not p.record], match=site.get("seeds_match_sha256sums"),
+                environment=rows("environment"), seeds=rows("seeds"))
 
 
 def _editions_index(outdir: Path, title: str) -> None:
@@ -127,11 +76,8 @@ def _editions_index(outdir: Path, title: str) -> None:
     target = outdir / "index.html"
     if target.exists() and f'content="{GENERATOR}"' not in target.read_text("utf-8", "replace"):
         return
-    items = "".join(f'<li><a href="{e}/index.html">{e.capitalize()} edition</a></li>'
-                    for e in EDITIONS if (outdir / e / "index.html").is_file())
-    body = (f"<h1>{esc(title)}</h1>\n<p>Editions built in this folder:</p>\n<ul>{items}</ul>\n"
-            '<p class="muted">The student edition leaves out teaching notes and model answers and '
-            "clears the outputs of exercises.</p>")
+    body = fill("editions.html.j2", title=title,
+                editions=[e for e in EDITIONS if (outdir / e / "index.html").is_file()])
     atomic.write_text(target, page(title, body, "all", [("Editions", "index.html")]))
 
 
@@ -193,26 +139,6 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
     return result
 
 
-def _page_info(path: Path, edition: str, exporter: Any, links: Links, csvs: dict[str, str]
-               ) -> tuple[PageInfo, str, Any, Any]:
-    """A notebook's page: its facts, its HTML body, the notebook and its edition."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(str(path), as_version=4)
-        ed = edition_notebook(nb, edition)
-        body, exhibits = render(exporter, ed, path.stem, links, csvs)
-    except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
-        raise SiteError(f"{path}: cannot render this executed notebook ({_one_line(exc)}); "
-                        "the previous edition is kept") from None
-    record = nb.metadata.get("casestudy")
-    cleared = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs") and
-                  tags(c) & set(STUDENT_CLEARED_TAGS)) if edition == "student" else 0
-    return PageInfo(path.stem, *title_and_abstract(ed, path.stem), exhibits,
-                    dict(record) if isinstance(record, dict) else None,
-                    len(nb.cells) - len(ed.cells), cleared, prose_words(ed)), body, nb, ed
-
-
 def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Path | None,
            say: Callable[[str], None], want_pdf: bool, glossary: Path | None) -> SiteResult:
     import nbformat
@@ -227,21 +153,31 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     corpus, refs, site_record = load_corpus(seeds_dir), load_references(), provenance.record(seeds_dir)
     links = Links({k: s.id for s in corpus for k in (short(s.id), s.id)},
                   annotation_targets(corpus), {str(d) for d in refs["doc_id"]})
-    for sub in ("notebooks", "fonts", "exhibits"):
-        (folder / sub).mkdir()
-    for name in ("CasebookCJKSans-Regular.otf", "OFL.txt"):
-        shutil.copyfile(paths.PACKAGE_DIR / "fonts" / name, folder / "fonts" / name)
+    (folder / "notebooks").mkdir()
+    (folder / "exhibits").mkdir()
+    shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
     exporter = HTMLExporter(template_name="basic", embed_images=True)
     by_stem, pages, bodies, originals, csvs = {p.stem: p for p in sources}, [], [], [], {}
     for stem in reading_order(list(by_stem)):
-        info, body, nb, ed = _page_info(by_stem[stem], edition, exporter, links, csvs)
+        try:
+            nb = nbformat.read(str(by_stem[stem]), as_version=4)
+            ed = edition_notebook(nb, edition)
+            body, exhibits = render(exporter, ed, stem, links, csvs)
+        except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
+            raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook ({_one_line(exc)}); "
+                            "the previous edition is kept") from None
+        record = nb.metadata.get("casestudy")
+        cleared = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs") and
+                      tags(c) & set(STUDENT_CLEARED_TAGS)) if edition == "student" else 0
+        pages.append(PageInfo(stem, *title_and_abstract(ed, stem), exhibits,
+                              dict(record) if isinstance(record, dict) else None,
+                              len(nb.cells) - len(ed.cells), cleared, prose_words(ed)))
         nbformat.write(ed, str(folder / "notebooks" / f"{stem}.ipynb"))
         warnings += [f"{stem}.ipynb: a cell shows an error ({o.get('ename')})" for c in nb.cells
                      for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        pages.append(info)
         bodies.append(body)
         originals.append(nb)
-        say(f"rendered {stem}.ipynb: {len(info.exhibits)} exhibit(s)")
+        say(f"rendered {stem}.ipynb: {len(exhibits)} exhibit(s)")
     for name, text in csvs.items():
         (folder / name).write_text(text, encoding="utf-8", newline="")
 
@@ -264,12 +200,11 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                                         body, edition, nav, footer, code_css), encoding="utf-8", newline="\n")
         chapters.append((name, body))
 
-    write("index.html", title, _index_body(title, edition, pages, extras, pdf_names),
-          f'<div id="built-from">{_record_table(pages, site_record)}</div>')
+    write("index.html", title, fill("index.html.j2", title=title, edition=edition, pages=pages,
+                                    extras=extras, pdfs=pdf_names, words_per_minute=WORDS_PER_MINUTE,
+                                    minutes_per_exhibit=MINUTES_PER_EXHIBIT), _record(pages, site_record))
     for p, body in zip(pages, bodies):
-        write(f"{p.name}.html", p.title, body, f'Notebook: <a href="{href(f"notebooks/{p.name}.ipynb")}">'
-              f'{esc(p.name)}.ipynb</a> · what it was run with: <a href="index.html#built-from">'
-              f'{"the run record" if p.record else "no run record"}</a>')
+        write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p))
     if edition == "instructor":
         write("guide.html", "Instructor's guide", guide_body(exporter, [
             (p.name, p.title, nb) for p, nb in zip(pages, originals)]))

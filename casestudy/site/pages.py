@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from markupsafe import Markup
+
 from ..errors import CasestudyError
-from .sources import esc, href, link_refs, link_seeds, safe_id
+from .sources import esc, fill, href, link_refs, link_seeds, safe_id
 
 EDITIONS = ("instructor", "student")
 #: Cells with any of these tags are left out of the student edition.
@@ -61,15 +63,10 @@ def reading_order(stems: Sequence[str]) -> list[str]:
 
 def page(title: str, body: str, edition: str, nav: Sequence[tuple[str, str]], footer: str = "",
          extra_css: str = "") -> str:
-    """A whole page: inline CSS (no network), the site's navigation, ``body`` and ``footer``."""
-    links = "".join(f'<a href="{href(target)}">{esc(label)}</a>' for label, target in nav)
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta name="generator" content="{GENERATOR}">\n<title>{esc(title)}</title>\n'
-            f"<style>{CSS}{extra_css}</style>\n</head>\n<body>\n"
-            f'<header class="site"><span class="edition">{esc(edition)} edition</span>{links}'
-            f"</header>\n<main>\n{body}\n</main>\n"
-            + (f'<footer class="site">\n{footer}\n</footer>\n' if footer else "") + "</body>\n</html>\n")
+    """A whole page: inline CSS (no network), the site's navigation, ``body`` and ``footer``
+    (HTML, as are the CSS files: marked ``Markup`` so the frame does not escape them)."""
+    return fill("page.html.j2", generator=GENERATOR, title=title, css=Markup(CSS + extra_css),
+                edition=edition, nav=nav, body=Markup(body), footer=Markup(footer)) + "\n"
 
 
 @dataclass
@@ -115,7 +112,7 @@ def title_and_abstract(nb: Any, stem: str) -> tuple[str, str]:
     heads = [p for p in paras if re.match(r"#+\s", p) and "\n" not in p]
     body = [p for p in paras if p not in heads]
     return (heads[0].lstrip("#").strip() if heads else stem,
-            markdown2html_mistune(body[0]).strip() if body else "")
+            Markup(markdown2html_mistune(body[0]).strip()) if body else "")
 
 
 def prose_words(nb: Any) -> int:
@@ -131,8 +128,9 @@ class Links:
     facts: dict[str, str]  # curated id -> anchor in sources.html
     docs: set[str]  # reference documents listed on sources.html
 
-    def source(self, text: str, refs: Any = None) -> str:
-        return link_refs(link_seeds(esc(text, quote=False), self.seeds), refs, self.docs)
+    def source(self, text: str, refs: Any = None) -> Markup:
+        """An exhibit's Source line, escaped, its seeds and documents linked."""
+        return Markup(link_refs(link_seeds(esc(text, quote=False), self.seeds), refs, self.docs))
 
     def cells(self, body: str) -> str:
         """Fact, claim and event ids named in a table cell, linked to their passage."""
@@ -189,22 +187,14 @@ def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
     return links.cells(_CDN.sub("", exporter.from_notebook_node(nb)[0])), exhibits
 
 
-def guide_body(exporter: Any, notebooks: list[tuple[str, str, Any]]) -> str:
+def guide_body(exporter: Any, notebooks: list[tuple[str, str, Any]]) -> Markup:
     """The instructor's guide: every ``teaching-note`` and ``answer`` cell, by notebook in
     reading order (``notebooks``: stem, title, notebook), with a table of contents."""
-    toc, sections = [], []
+    sections = []
     for stem, title, nb in notebooks:
         sub = copy.copy(nb)
         sub.cells = [c for c in nb.cells if tags(c) & set(STUDENT_REMOVED_TAGS)]
-        if sub.cells:
-            toc.append(f'<li><a href="#guide-{safe_id(stem)}">{esc(title)}</a> '
-                       f'<span class="muted">({len(sub.cells)} cell(s))</span></li>')
-            sections.append(f'<section class="chapter" id="guide-{safe_id(stem)}"><h2>{esc(title)}'
-                            f'</h2>\n<p class="muted">From <a href="{href(stem + ".html")}">{esc(stem)}'
-                            f"</a>.</p>\n{_CDN.sub('', exporter.from_notebook_node(sub)[0])}</section>")
-    intro = ("<h1>Instructor's guide</h1>\n<p>Every cell tagged <code>teaching-note</code> or "
-             "<code>answer</code>, notebook by notebook in reading order. The student edition "
-             "has none of them.</p>")
-    if not sections:
-        return intro + "\n<p>No notebook has teaching notes or answers yet.</p>"
-    return f"{intro}\n<h2>Contents</h2>\n<ol>{''.join(toc)}</ol>\n" + "\n".join(sections)
+        if sub.cells:  # nbconvert's HTML of the notebook's own cells
+            body = Markup(_CDN.sub("", exporter.from_notebook_node(sub)[0]))
+            sections.append((stem, title, len(sub.cells), body))
+    return fill("guide.html.j2", sections=sections)

@@ -1,9 +1,11 @@
-"""Anchors, links and the pages about the evidence: ``sources.html`` and ``glossary.html``.
+"""Anchors, links, the templates, and the pages about the evidence: ``sources.html`` and
+``glossary.html``.
 
-Everything from a seeds folder (file names, annotation fields, texts) or from the reference
-and glossary files is escaped here, and ids and link targets go through :func:`safe_id`: a
-seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject markup nor break
-out of an attribute.
+Pages are filled from the Jinja2 templates in ``templates/`` with autoescaping on: everything
+from a seeds folder (file names, annotation fields, texts) or from the reference and glossary
+files is escaped unless wrapped in ``Markup``, and ids and link targets go through
+:func:`safe_id`: a seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject
+markup nor break out of an attribute.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
 
 from ..errors import CasestudyError
 
@@ -58,14 +63,26 @@ def span_anchor(seed_id: str, kind: str, ident: str | tuple[int, int]) -> str:
 
 
 def href(page: str, anchor: str = "") -> str:
-    """An escaped ``href`` value: ``page#anchor``."""
-    return esc(quote(page, safe="/-_.~") + ("#" + quote(anchor, safe="-_.~") if anchor else ""))
+    """A link target ``page#anchor``, percent-encoded: safe in an attribute as it stands."""
+    return quote(page, safe="/-_.~") + ("#" + quote(anchor, safe="-_.~") if anchor else "")
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """An HTML table: ``head`` escaped, the cells of ``rows`` as given (HTML)."""
-    return ("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
-            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>")
+def _escape(value: Any) -> Markup:
+    """How the templates show a value: as text, escaped as :func:`html.escape` does (the
+    spelling of the Python-built fragments), unless it is already ``Markup``."""
+    return value if hasattr(value, "__html__") else Markup(esc(str(value)))
+
+
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+                          autoescape=True, finalize=_escape, trim_blocks=True, lstrip_blocks=True)
+_ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short,
+                    span_anchor=span_anchor)
+
+
+def fill(template: str, **values: Any) -> Markup:
+    """``templates/<template>`` filled with ``values``, every one escaped unless it is
+    ``Markup``; the result is HTML, so it is marked ``Markup`` for the frame it goes into."""
+    return Markup(_ENV.get_template(template).render(**values))
 
 
 _ID = r"\d{3}(?:_[0-9a-f]{16})?"
@@ -96,31 +113,6 @@ def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
     return text_html
 
 
-def references_html(refs: "pd.DataFrame") -> str:
-    """The reference documents, anchored ``ref-<doc_id>``, each with its figures (``ref-<ref_id>``)."""
-    parts = ['<h2 id="references">Reference documents</h2>',
-             "<p>Public documents (annual reports, results announcements, registries) whose "
-             "figures the notebooks use beside the articles; each figure with its place in the "
-             "document.</p>"]
-    for doc_id, rows in refs.groupby("doc_id", sort=False):
-        d = rows.iloc[0]
-        url = str(d.get("url") or "")
-        link = f' <a href="{esc(url)}">{esc(url)}</a>' if re.match(r"https?://", url) else ""
-        cells = "".join(
-            f'<tr id="ref-{safe_id(r.ref_id)}"><td class="mono">{esc(str(r.ref_id))}</td>'
-            + "".join(f"<td>{esc(f'{r[c]:,.12g}' if c == 'value' else str(r[c]))}</td>" for c in
-                      ("metric", "value", "unit", "period", "entity", "location", "note"))
-            + "</tr>" for _, r in rows.iterrows())
-        parts.append(
-            f'<section class="refdoc" id="ref-{safe_id(doc_id)}"><h3>{esc(str(d.document))}</h3>'
-            f"<p>{esc(str(d.publisher))}, published {esc(str(d.published))} "
-            f"({esc(str(d.get('kind', '')))}).{link}</p>"
-            "<table><tr><th>figure</th><th>metric</th><th>value</th><th>unit</th><th>period</th>"
-            f"<th>entity</th><th>where in the document</th><th>note</th></tr>{cells}</table>"
-            "</section>")
-    return "\n".join(parts) if len(refs) else ""
-
-
 # -- the sources page ---------------------------------------------------------------------------
 
 
@@ -144,9 +136,10 @@ def _spans(seed: "Seed") -> list[_Span]:
     return sorted(out, key=lambda s: (s.start, -s.end, s.kind, s.ident))
 
 
-def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], view: str) -> str:
+def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], view: str) -> Markup:
     """``text`` as HTML, each span marked, with an anchor at its start: its offsets in ``view``
-    (``raw`` or ``text``) and, in the original, its curated id."""
+    (``raw`` or ``text``) and, in the original, its curated id.  Built here, every piece of
+    text escaped, so it is ``Markup`` for the template."""
     starts: dict[int, list[str]] = {}
     for span, s, e in spans:
         named = [span_anchor(seed.id, span.kind, span.ident)] if view == "raw" and span.kind != "flag" else []
@@ -162,59 +155,28 @@ def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], v
         parts.append(f'<mark class="{" ".join(sorted({f"k-{sp.kind}" for sp in cover}))}" title="'
                      f'{esc("; ".join(f"{sp.kind} {sp.ident}" for sp in cover))}">{piece}</mark>'
                      if cover else piece)
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
-def _seed_section(seed: "Seed", checksum: str, listed: str | None) -> str:
-    m, sid, anchor = seed.metadata, seed.id, seed_anchor(seed.id)
-    rows = [("seed id", sid), ("file", seed.path.name), ("characters", f"{len(seed.raw):,}"),
+def _seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, Any]:
+    """What ``sources.html.j2`` shows of a seed: metadata rows, spans, the marked texts."""
+    m = seed.metadata
+    rows = [("seed id", seed.id), ("file", seed.path.name), ("characters", f"{len(seed.raw):,}"),
             ("SHA-256", checksum)] + ([] if listed is None else [("matches SHA256SUMS", "yes" if
                                        listed == checksum else f"NO (SHA256SUMS lists {listed})")])
     rows += [(k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, tuple) else str(v))
              for k, v in dataclasses.asdict(m).items() if v not in ("", None, ())]
-    spans, ann, raw_spans, text_spans = _spans(seed), [], [], []
-    for sp in spans:
-        (ts, te), raw_id = seed.text_span(sp.start, sp.end), span_anchor(sid, "raw", (sp.start, sp.end))
-        raw_spans.append((sp, sp.start, sp.end))
-        text_spans += [(sp, ts, te)] if te > ts else []
-        named = span_anchor(sid, sp.kind, sp.ident) if sp.kind != "flag" else raw_id
-        ann.append([sp.kind, f'<a href="#{named}">{esc(sp.ident)}</a>', esc(sp.label),
-                    esc(seed.raw[sp.start:sp.end]), f'<a href="#{raw_id}">{sp.start}-{sp.end}</a>',
-                    f'<a href="#{span_anchor(sid, "text", (ts, te))}">{ts}-{te}</a>' if te > ts else "—"])
-    lang, title = esc(seed.language or "und"), m.title_en or m.title or sid
-    return "\n".join([
-        f'<section class="seed" id="{anchor}"><a class="anc" id="seed-{safe_id(sid)}"></a>',
-        f"<h2>Seed {esc(short(sid))}: {esc(title)}</h2>",
-        f'<p class="muted" lang="{lang}">{esc(m.title)}</p>' if m.title and m.title != title else "",
-        '<table class="meta">' + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-        + f"</table>\n<h3>Annotated passages ({len(spans)})</h3>",
-        _table(["kind", "id", "reading", "quote (original)", "offsets (original)", "offsets (cleaned)"], ann)
-        if ann else "<p>No annotated passages (the seed has no annotation file or it lists none).</p>",
-        f'<div class="columns"><div><h3 id="{anchor}-raw">Original text (<code>seed.raw</code>)</h3>'
-        f'<pre class="seedtext" lang="{lang}">{_marked_text(seed, seed.raw, raw_spans, "raw")}</pre></div>',
-        f'<div><h3 id="{anchor}-text">Cleaned reading text (<code>seed.text</code>)</h3>'
-        f'<pre class="seedtext" lang="{lang}">{_marked_text(seed, seed.text, text_spans, "text")}</pre>'
-        "</div></div></section>"])
+    spans = [(sp, *seed.text_span(sp.start, sp.end)) for sp in _spans(seed)]
+    return {"seed": seed, "title": m.title_en or m.title or seed.id, "rows": rows, "spans": spans,
+            "raw": _marked_text(seed, seed.raw, [(sp, sp.start, sp.end) for sp, _, _ in spans], "raw"),
+            "text": _marked_text(seed, seed.text, [s for s in spans if s[2] > s[1]], "text")}
 
 
 def sources_body(corpus: "Corpus", checksums: dict[str, str], sums: dict[str, str] | None,
-                 refs: "pd.DataFrame") -> str:
+                 refs: "pd.DataFrame") -> Markup:
     """The body of ``sources.html``: the seeds table, reference documents, one section per seed."""
-    rows = [[f'<a href="#{seed_anchor(s.id)}">{esc(short(s.id))}</a>', esc(s.metadata.title_en or
-             s.metadata.title), esc(s.metadata.outlet), esc(s.metadata.date or "undated"),
-             esc(", ".join(s.languages)), f"{len(s.raw):,}"] for s in corpus]
-    return "\n".join([
-        "<h1>Sources</h1>",
-        f"<p>The case rests on {len(corpus)} source article(s), kept byte for byte as given, "
-        "and on public reference documents. For each article: the annotators' metadata, the "
-        "annotated passages, the original text (<code>seed.raw</code>) and the cleaned reading "
-        "text (<code>seed.text</code>). Marked passages are claims, <mark class=\"k-fact\">facts"
-        '</mark>, <mark class="k-event">events</mark> and <mark class="k-flag">flags</mark>; each '
-        "has an anchor, e.g. <code>#s004-fact-&lt;id&gt;</code> or "
-        "<code>#s004-raw-&lt;start&gt;-&lt;end&gt;</code> (character offsets into the original).</p>",
-        _table(["seed", "title (English)", "outlet", "date", "languages", "characters"], rows),
-        references_html(refs), *(_seed_section(s, checksums.get(s.id, ""), (sums or {}).get(s.id))
-                                  for s in corpus)])
+    return fill("sources.html.j2", refs=refs, seeds=[
+        _seed_section(s, checksums.get(s.id, ""), (sums or {}).get(s.id)) for s in corpus])
 
 
 def annotation_targets(corpus: "Corpus") -> dict[str, str]:
@@ -249,19 +211,8 @@ def load_glossary(path: Path) -> list[dict[str, str]]:
     return terms
 
 
-def glossary_body(terms: list[dict[str, str]], ids: set[str], warn: list[str]) -> str:
+def glossary_body(terms: list[dict[str, str]], ids: set[str], warn: list[str]) -> Markup:
     """The glossary page; a ``cite`` not among ``ids`` (of sources.html) is warned about, unlinked."""
-    rows = []
-    for t in terms:
-        cite = t.get("cite", "")
-        if cite and cite not in ids:
-            warn.append(f"glossary: the term {t['term']!r} cites {cite!r}, which sources.html "
-                        "does not have")
-        link = f'<a href="{href("sources.html", cite)}">source</a>' if cite in ids else ""
-        rows.append(f'<tr id="term-{safe_id(t["term"])}"><td lang="{esc(t["language"])}">'
-                    f'{esc(t["term"])}</td><td>{esc(t["reading"])}</td><td>{esc(t["language"])}</td>'
-                    f'<td>{esc(t["english"])}</td><td>{esc(t["explanation"])} {link}</td></tr>')
-    return ("<h1>Glossary</h1>\n<p>The sources' own terms in their own script, with a reading "
-            "and their English sense.</p>\n<table class=\"glossary\"><tr><th>term</th>"
-            "<th>reading</th><th>language</th><th>English</th><th>explanation</th></tr>"
-            + "".join(rows) + "</table>")
+    warn += [f"glossary: the term {t['term']!r} cites {t['cite']!r}, which sources.html does not "
+             "have" for t in terms if t.get("cite") and t["cite"] not in ids]
+    return fill("glossary.html.j2", terms=terms, ids=ids)
