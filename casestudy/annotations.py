@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from re import _constants as _c, _parser  # the standard library's pattern parser (Python >= 3.11)
-from typing import Any, Iterator
+from typing import Any
 
 import regex
 
@@ -263,24 +263,20 @@ def load_annotation(path: Path) -> Annotation:
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT}
 
 
-def _subpatterns(av: Any) -> Iterator[_parser.SubPattern]:
-    """The sub-patterns inside one parsed item's argument (groups, branches, lookarounds)."""
-    if isinstance(av, _parser.SubPattern):
-        yield av
-    elif isinstance(av, (tuple, list)):
-        for x in av:
-            yield from _subpatterns(x)
-
-
-def _nested_repeat(items: Any, inside_unbounded: bool = False) -> bool:
-    """Whether a variable-length repeat sits inside an unbounded one, in a parsed pattern."""
-    for op, av in items:
+def _nested_repeat(parsed: Any, inside_unbounded: bool = False) -> bool:
+    """Whether a variable-length repeat sits inside an unbounded one, in a parsed pattern or
+    any part of one (the arguments of groups, branches and lookarounds are walked too)."""
+    if isinstance(parsed, (tuple, list)):
+        return any(_nested_repeat(x, inside_unbounded) for x in parsed)
+    if not isinstance(parsed, _parser.SubPattern):
+        return False
+    for op, av in parsed:
         if op in _REPEATS:
             lo, hi, sub = av
             if inside_unbounded and lo != hi or _nested_repeat(sub, inside_unbounded or
                                                                hi == _c.MAXREPEAT):
                 return True
-        elif any(_nested_repeat(sub, inside_unbounded) for sub in _subpatterns(av)):
+        elif _nested_repeat(av, inside_unbounded):
             return True
     return False
 

@@ -54,10 +54,9 @@ class Corpus:
 
     def select(self, languages: Iterable[str] | None = None) -> "Corpus":
         """The seeds whose primary language is one of ``languages`` (all if None)."""
-        if languages is None:
-            return self
-        wanted = set(languages)
-        return Corpus([s for s in self._seeds if s.language in wanted], self.folder, self.as_of_year)
+        wanted = None if languages is None else set(languages)
+        kept = [s for s in self._seeds if wanted is None or s.language in wanted]
+        return Corpus(kept, self.folder, self.as_of_year)
 
     def as_of(self, year: int | None) -> "Corpus":
         """The case as an analyst could have seen it in ``year``: the seeds published (or

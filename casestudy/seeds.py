@@ -61,11 +61,9 @@ class Seed:
         self.paragraphs: tuple[Paragraph, ...] = tuple(paragraphs)
         self.languages: tuple[str, ...] = self.metadata.languages
         if not self.languages:  # the primary language, then the others by share of the text
-            shares: dict[str, int] = {}
-            for p in self.paragraphs:
-                shares[p.language] = shares.get(p.language, 0) + p.end - p.start
-            ranked = sorted(shares, key=lambda k: (-shares[k], k))
-            self.languages = (self.language, *[k for k in ranked if k not in (self.language, "und")])
+            share = {lang: sum(p.end - p.start for p in self.paragraphs if p.language == lang)
+                     for lang in {p.language for p in self.paragraphs} - {self.language, "und"}}
+            self.languages = (self.language, *sorted(share, key=lambda k: (-share[k], k)))
         self.claims = tuple(self._locate("claims", c) for c in annotation.claims)
         self.events = tuple(self._locate("events", e) for e in annotation.events)
         self.ignores = tuple(self._locate("ignore", i) for i in annotation.ignore)
@@ -176,8 +174,7 @@ class Seed:
 
     @cached_property
     def numbers(self) -> tuple[NumberMention, ...]:
-        """Every number in the reading text, each paragraph read in its language (offsets
-        into ``text``)."""
+        """Every number in ``text`` (offsets into it), each paragraph read in its language."""
         return tuple(dataclasses.replace(m, start=m.start + p.start, end=m.end + p.start)
                      for p in self.paragraphs
                      for m in find_numbers(self.text[p.start:p.end], p.language))

@@ -106,20 +106,17 @@ def _free(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list[Edit]:
-    """The automatic cleaning edits for ``raw``, avoiding the ``protected`` spans.
-
-    Generic, conservative rules (curated corrections handle the rest): a leading BOM; CR
-    line ends; white space (with U+00A0 and U+3000) at the end and start of a line; in
-    Latin-script paragraphs a line break becomes a space and ``lower-\\nlower`` loses its
-    hyphen (not next to a heading in capitals); runs of spaces inside Latin text; three
-    or more line breaks become two."""
+    """The automatic cleaning edits for ``raw``, avoiding the ``protected`` spans: generic,
+    conservative rules (curated corrections do the rest).  A leading BOM goes; three or more
+    line breaks become two; in Latin-script paragraphs a line break becomes a space and
+    ``lower-\\nlower`` loses its hyphen (not next to a heading in capitals); CR line ends
+    become LF; white space (with U+00A0 and U+3000) at the ends of a line goes, and a run
+    of spaces inside Latin text becomes one."""
     taken = sorted(protected)
     edits: list[Edit] = []
 
     def add(start: int, end: int, replacement: str, kind: str) -> None:
-        if start == end and not replacement:
-            return
-        if _free(taken, start, end):
+        if (start < end or replacement) and _free(taken, start, end):
             bisect.insort(taken, (start, end))
             edits.append(Edit(start, end, replacement, kind))
 
@@ -134,9 +131,8 @@ def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list
             add(first, cut + 1, "", "blank-lines")
     lines = raw.split("\n")
     offset = 0
-    for i, line in enumerate(lines[:-1]):
+    for line, nxt in zip(lines, lines[1:]):
         end = offset + len(line)  # position of this line's "\n"
-        nxt = lines[i + 1]
         body = line.rstrip(" \t\r\u00a0\u3000")
         lead = len(nxt) - len(nxt.lstrip(" \t\u00a0\u3000"))
         if body.strip() and nxt.strip() and _is_latin_line(body) and _is_latin_line(nxt) \
@@ -147,12 +143,11 @@ def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list
             else:
                 add(body_end, end + 1 + lead, " ", "line-join")
         offset = end + 1
-    for m in re.finditer(r"\r\n?", raw):
-        add(m.start(), m.end(), "\n", "line-end")
-    for m in re.finditer(r"[ \t\u3000\u00a0]+(?=\r?\n|$)", raw):
-        add(m.start(), m.end(), "", "whitespace")
-    for m in re.finditer(r"(?:(?<=\n)|^)[ \t\u3000\u00a0]+", raw):
-        add(m.start(), m.end(), "", "whitespace")
+    for pattern, replacement, kind in ((r"\r\n?", "\n", "line-end"),
+                                       (r"[ \t\u3000\u00a0]+(?=\r?\n|$)", "", "whitespace"),
+                                       (r"(?:(?<=\n)|^)[ \t\u3000\u00a0]+", "", "whitespace")):
+        for m in re.finditer(pattern, raw):
+            add(m.start(), m.end(), replacement, kind)
     for m in re.finditer(r"(?<=[^\s])[ \t]{2,}(?=[^\s])", raw):
         if _is_latin_line(raw[max(0, m.start() - 20):m.end() + 20]):
             add(m.start(), m.end(), " ", "whitespace")
