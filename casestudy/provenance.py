@@ -1,10 +1,8 @@
 """What a notebook run or a site build was made with: package versions and seed checksums.
 
-The runner stores :func:`record` in every executed notebook's metadata under ``casestudy``
-(:func:`casestudy.nbclean.clean` drops it from the reference copies in ``notebooks/``, so
-``casestudy refresh`` stays byte-stable across machines); ``casestudy build`` shows it on
-the site's index.  Nothing in it depends on the time: the same environment and seeds give
-the same record.
+The runner stores :func:`record` in each executed notebook's metadata (``casestudy``; the
+reference copies in ``notebooks/`` drop it) and ``casestudy build`` shows it on the index.
+Nothing in it depends on the time: the same environment and seeds give the same record.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from typing import Any
 
 from . import paths
 
-#: Always recorded (a missing one is recorded as "not installed").
+#: Always recorded (a missing one as "not installed").
 PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbclient", "nbformat", "nbconvert",
             "ipykernel", "casestudy")
 #: Tokenizers and language detectors: recorded only if installed.
@@ -36,8 +34,7 @@ def environment() -> dict[str, str]:
     """Versions of Python and of the packages that shape the outputs, by name."""
     env = {"python": platform.python_version()}
     env.update({name: _version(name) or "not installed" for name in PACKAGES})
-    env.update({name: v for name in TOKENIZERS if (v := _version(name)) is not None})
-    return env
+    return env | {name: v for name in TOKENIZERS if (v := _version(name)) is not None}
 
 
 def sha256sums(seeds_dir: str | Path | None = None) -> dict[str, str] | None:
@@ -50,18 +47,14 @@ def sha256sums(seeds_dir: str | Path | None = None) -> dict[str, str] | None:
 
 
 def record(seeds_dir: str | Path | None = None) -> dict[str, Any]:
-    """The environment and the seeds: SHA-256 of each ``*.txt`` by seed id (as
-    ``Corpus.checksums()``, without parsing the annotations), and whether they match
-    ``SHA256SUMS`` (None without one)."""
+    """The environment, the SHA-256 of each seed ``*.txt`` by seed id (without parsing the
+    annotations), and whether they match ``SHA256SUMS`` (None without one)."""
     folder = Path(seeds_dir or paths.seeds_dir())
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt") \
         if folder.is_dir() else []
     seeds = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     sums = sha256sums(folder)
-    return {
-        "environment": environment(),
-        "seeds": seeds,
-        "seeds_dir": "bundled" if folder.resolve() == paths.seeds_dir().resolve() else str(folder),
-        "seeds_match_sha256sums": None if sums is None else all(
-            sums.get(k) == v for k, v in seeds.items()) and set(sums) <= set(seeds),
-    }
+    return {"environment": environment(), "seeds": seeds,
+            "seeds_dir": "bundled" if folder.resolve() == paths.seeds_dir().resolve() else str(folder),
+            "seeds_match_sha256sums": None if sums is None else all(
+                sums.get(k) == v for k, v in seeds.items()) and set(sums) <= set(seeds)}

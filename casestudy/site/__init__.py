@@ -1,8 +1,6 @@
 """The HTML casebook (``casestudy build``): the executed notebooks as a static site that opens
-from ``file://`` with no network, one folder per edition (:mod:`.pages`: notebook pages and
-editions; :mod:`.sources`: sources and glossary; :mod:`.pdf`: the printed case and casebook).
-A build is deterministic and atomic: written into a fresh hidden folder and swapped in when
-complete, so a failed build leaves the previous edition as it was.
+from ``file://`` with no network, one folder per edition.  A build is deterministic and atomic:
+written into a fresh hidden folder and swapped in when complete (a failed build keeps the old).
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,7 +22,7 @@ from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TA
                     edition_notebook, guide_body, page, prose_words, reading_order, render,
                     tags, title_and_abstract)
 from .sources import (annotation_targets, fill, glossary_body, load_glossary, safe_id, seed_anchor,
-                      short, sources_body, span_anchor)
+                      seed_section, short, span_anchor)
 
 _MARKER = "build-info.json"  # in every edition folder: marks it as ours to replace
 GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
@@ -33,12 +31,11 @@ GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
 @dataclass
 class SiteResult:
     """What ``build_site`` wrote."""
-
     edition: str
     folder: Path
     pages: list[PageInfo]
-    warnings: list[str] = field(default_factory=list)
-    pdfs: list[Path] = field(default_factory=list)
+    warnings: list[str]
+    pdfs: list[Path]
 
     @property
     def index(self) -> Path:
@@ -52,8 +49,7 @@ def executed_notebooks(folder: Path) -> list[Path]:
 
 
 def _record(pages: list[PageInfo], site: dict[str, Any]) -> str:
-    """The run record: environment and seed checksums of the site build, and every notebook
-    run that differs from it (value and notebooks)."""
+    """The run record: the site build's environment and seeds, and each notebook run's that differ."""
     recorded = [p for p in pages if p.record]
 
     def rows(section: str) -> list[tuple[str, str, dict[str, list[str]]]]:
@@ -71,16 +67,6 @@ def _record(pages: list[PageInfo], site: dict[str, Any]) -> str:
                 environment=rows("environment"), seeds=rows("seeds"))
 
 
-def _editions_index(outdir: Path, title: str) -> None:
-    """``outdir/index.html``: links to the editions built there (never over a page of others)."""
-    target = outdir / "index.html"
-    if target.exists() and f'content="{GENERATOR}"' not in target.read_text("utf-8", "replace"):
-        return
-    body = fill("editions.html.j2", title=title,
-                editions=[e for e in EDITIONS if (outdir / e / "index.html").is_file()])
-    atomic.write_text(target, page(title, body, "all", [("Editions", "index.html")]))
-
-
 def _one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
@@ -89,11 +75,9 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
                edition: str = "instructor", seeds_dir: str | Path | None = None,
                progress: Callable[[str], None] | None = None, pdf_files: bool = False,
                glossary: str | Path | None = GLOSSARY) -> SiteResult:
-    """Render the executed notebooks in ``notebooks_dir`` as ``outdir/<edition>/`` (replacing
-    an earlier build there, atomically) and write ``outdir/index.html``; with ``pdf_files``,
-    the PDFs where Chromium is present (else a warning says why not).  ``glossary``: a page
-    when the file exists.  Raises :class:`SiteError` (one line, naming the notebook or
-    folder) when there is nothing to build or a notebook cannot be read."""
+    """Render the executed notebooks in ``notebooks_dir`` as ``outdir/<edition>/`` (replacing an
+    earlier build, atomically) and ``outdir/index.html``; with ``pdf_files``, the PDFs if Chromium
+    is here (else a warning).  :class:`SiteError` (one line) when there is nothing to build."""
     if edition not in EDITIONS:
         raise SiteError(f"unknown edition {edition!r}; expected one of: {', '.join(EDITIONS)}")
     nb_dir, outdir = Path(notebooks_dir), Path(outdir)
@@ -133,9 +117,12 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
-    result.folder = final
-    result.pdfs = [final / p.name for p in result.pdfs]
-    _editions_index(outdir, result.pages[0].title.split(" · ")[0].strip())
+    result.folder, result.pdfs = final, [final / p.name for p in result.pdfs]
+    top, title = outdir / "index.html", result.pages[0].title.split(" · ")[0].strip()
+    if not top.exists() or f'content="{GENERATOR}"' in top.read_text("utf-8", "replace"):
+        body = fill("editions.html.j2", title=title,  # links to the editions built here
+                    editions=[e for e in EDITIONS if (outdir / e / "index.html").is_file()])
+        atomic.write_text(top, page(title, body, "all", [("Editions", "index.html")]))  # not over others'
     return result
 
 
@@ -208,7 +195,9 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     if edition == "instructor":
         write("guide.html", "Instructor's guide", guide_body(exporter, [
             (p.name, p.title, nb) for p, nb in zip(pages, originals)]))
-    sources_html = sources_body(corpus, site_record["seeds"], provenance.sha256sums(seeds_dir), refs)
+    sums = provenance.sha256sums(seeds_dir) or {}
+    sources_html = fill("sources.html.j2", refs=refs, seeds=[seed_section(
+        s, site_record["seeds"].get(s.id, ""), sums.get(s.id)) for s in corpus])
     if terms:
         write("glossary.html", "Glossary", glossary_body(
             terms, set(re.findall(r'\bid="([^"]+)"', sources_html)), warnings))
@@ -227,21 +216,16 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
 def _print(folder: Path, edition: str, title: str, chapters: list[tuple[str, str]], exporter: Any,
            links: Links, case: tuple[str, Any] | None, css: str) -> None:
     """``casebook.pdf`` (every page of the edition in reading order) and ``case.pdf`` (the case
-    page as the student edition shows it), through temporary HTML files removed afterwards."""
-    jobs = [(folder / ".print-casebook.html", folder / "casebook.pdf",
-             "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">{body}</section>'
-                       for name, body in chapters))]
+    page as the student edition shows it)."""
+    jobs = [(folder / "casebook.pdf", "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">'
+                                                f"{body}</section>" for name, body in chapters))]
     if case is not None:
-        body = render(exporter, edition_notebook(case[1], "student"), case[0], links, {})[0]
-        jobs.append((folder / ".print-case.html", folder / "case.pdf", body))
-    for source, _, body in jobs:  # links to other files would print as machine paths: unlinked
-        body = re.sub(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"', r"\1", body)
-        source.write_text(page(title, body, edition, [], "", css), encoding="utf-8")
+        student = edition_notebook(case[1], "student")
+        jobs.append((folder / "case.pdf", render(exporter, student, case[0], links, {})[0]))
+    local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
     try:
-        pdf.print_pdfs([(source, target) for source, target, _ in jobs])
+        pdf.print_pdfs([(pdf_path, page(title, local.sub(r"\1", body), edition, [], "", css))
+                        for pdf_path, body in jobs])
     except Exception as exc:  # the browser failed: the build fails, the old edition stays
         raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
                         "skip the PDF") from None
-    finally:
-        for source, _, _ in jobs:
-            source.unlink(missing_ok=True)

@@ -1,7 +1,5 @@
 """Notebook pages of the casebook: the page frame, editions, exhibits, the instructor's guide.
-
-Every exhibit is an output of ``cs.show`` carrying ``metadata["casestudy"]`` (number, title,
-Source line, reference documents, the table as CSV); its page shows it anchored
+An exhibit is a ``cs.show`` output with ``metadata["casestudy"]``: its page shows it anchored
 (``#exhibit-3-1``), its seeds and documents linked to ``sources.html``, with a CSV link.
 """
 
@@ -72,7 +70,6 @@ def page(title: str, body: str, edition: str, nav: Sequence[tuple[str, str]], fo
 @dataclass
 class Exhibit:
     """An exhibit on a notebook page."""
-
     notebook: str
     anchor: str
     number: str  # "1.3"
@@ -86,7 +83,6 @@ class Exhibit:
 @dataclass
 class PageInfo:
     """One notebook of the site."""
-
     name: str
     title: str
     abstract_html: str
@@ -98,8 +94,7 @@ class PageInfo:
 
     @property
     def minutes(self) -> int:
-        """Reading time: prose words at :data:`WORDS_PER_MINUTE`, plus :data:`MINUTES_PER_EXHIBIT`
-        per exhibit, rounded up to whole minutes."""
+        """Reading time, whole minutes rounded up (:data:`WORDS_PER_MINUTE`, :data:`MINUTES_PER_EXHIBIT`)."""
         return math.ceil(self.words / WORDS_PER_MINUTE + MINUTES_PER_EXHIBIT * len(self.exhibits))
 
 
@@ -123,7 +118,6 @@ def prose_words(nb: Any) -> int:
 @dataclass
 class Links:
     """What exhibit Source lines and table cells link to."""
-
     seeds: dict[str, str]  # seed id or short id -> seed id
     facts: dict[str, str]  # curated id -> anchor in sources.html
     docs: set[str]  # reference documents listed on sources.html

@@ -1,10 +1,6 @@
-"""Print pages of the casebook to PDF with the system's headless Chromium, through Playwright.
-
-Chromium is ``CASESTUDY_CHROMIUM`` or Debian's ``/usr/bin/chromium`` (as in the browser
-test); without it :func:`unavailable` says so in one line and the build writes no PDF.  The
-print stylesheet (``casebook.css``) hides the navigation and starts each chapter on a new
-page.  Chromium stamps the time into a PDF: the dates are fixed, so the same pages give the
-same bytes.
+"""Print pages of the casebook to PDF with the system's headless Chromium, through Playwright
+(``casebook.css`` has the print styles).  Chromium stamps the time into a PDF: the dates are
+fixed, so the same pages give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,21 +16,20 @@ _DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)([^)]*)\)")
 
 
 def chromium() -> Path:
-    """The Chromium binary: ``CASESTUDY_CHROMIUM`` or ``/usr/bin/chromium``."""
+    """The Chromium binary: ``CASESTUDY_CHROMIUM`` or Debian's ``/usr/bin/chromium``."""
     return Path(os.environ.get("CASESTUDY_CHROMIUM") or "/usr/bin/chromium")
 
 
 def unavailable() -> str | None:
     """Why no PDF can be printed here (one line), or None when it can."""
-    if chromium().is_file():
-        return None
-    return (f"{chromium()} not found: install Chromium (apt-get install chromium) or set "
-            "CASESTUDY_CHROMIUM to a Chromium binary")
+    return None if chromium().is_file() else (
+        f"{chromium()} not found: install Chromium (apt-get install chromium) or set "
+        "CASESTUDY_CHROMIUM to a Chromium binary")
 
 
-def print_pdfs(jobs: list[tuple[Path, Path]]) -> None:
-    """Print each HTML file of ``jobs`` (html, pdf) to its PDF: A4, backgrounds printed, fonts
-    loaded, creation and modification dates set to 2000-01-01."""
+def print_pdfs(jobs: list[tuple[Path, str]]) -> None:
+    """Print each page of ``jobs`` (pdf, html) to its PDF, through a hidden HTML file beside it
+    (removed afterwards): A4, backgrounds printed, fonts loaded, dates set to 2000-01-01."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -42,10 +37,15 @@ def print_pdfs(jobs: list[tuple[Path, Path]]) -> None:
                                      args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            for source, target in jobs:
-                page.goto(source.resolve().as_uri(), wait_until="load")
-                page.evaluate("() => document.fonts.ready.then(() => true)")
-                data = page.pdf(format="A4", print_background=True)
+            for target, html in jobs:
+                source = target.with_name(f".print-{target.stem}.html")
+                source.write_text(html, encoding="utf-8")
+                try:
+                    page.goto(source.resolve().as_uri(), wait_until="load")
+                    page.evaluate("() => document.fonts.ready.then(() => true)")
+                    data = page.pdf(format="A4", print_background=True)
+                finally:
+                    source.unlink()
                 target.write_bytes(_DATE.sub(lambda m: m[1] + (b"20000101000000Z" + b"0" * 99)
                                              [:len(m[2])] + b")", data))
         finally:

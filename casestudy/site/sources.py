@@ -1,11 +1,7 @@
-"""Anchors, links, the templates, and the pages about the evidence: ``sources.html`` and
-``glossary.html``.
-
-Pages are filled from the Jinja2 templates in ``templates/`` with autoescaping on: everything
-from a seeds folder (file names, annotation fields, texts) or from the reference and glossary
-files is escaped unless wrapped in ``Markup``, and ids and link targets go through
-:func:`safe_id`: a seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject
-markup nor break out of an attribute.
+"""Anchors, links, templates, and the pages about the evidence: sources.html, glossary.html.
+Pages are filled from ``templates/`` with autoescaping: anything from a seeds, reference or
+glossary file is escaped unless it is ``Markup``, ids and link targets go through :func:`safe_id`:
+a seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject markup nor break out.
 """
 
 from __future__ import annotations
@@ -25,8 +21,6 @@ from markupsafe import Markup
 from ..errors import CasestudyError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..corpus import Corpus
     from ..seeds import Seed
 
@@ -56,10 +50,8 @@ def span_anchor(seed_id: str, kind: str, ident: str | tuple[int, int]) -> str:
     """The id of an annotated span: ``s004-fact-<id>`` or ``s004-raw-<start>-<end>``
     (``kind`` ``raw`` or ``text`` with a ``(start, end)`` pair)."""
     s = short(seed_id)
-    prefix = f"s{s}" if s.isdigit() else f"s-{safe_id(s)}"
-    if isinstance(ident, tuple):
-        return f"{prefix}-{kind}-{ident[0]}-{ident[1]}"
-    return f"{prefix}-{kind}-{safe_id(ident)}"
+    tail = f"{ident[0]}-{ident[1]}" if isinstance(ident, tuple) else safe_id(ident)
+    return f"s{s}-{kind}-{tail}" if s.isdigit() else f"s-{safe_id(s)}-{kind}-{tail}"
 
 
 def href(page: str, anchor: str = "") -> str:
@@ -68,8 +60,7 @@ def href(page: str, anchor: str = "") -> str:
 
 
 def _escape(value: Any) -> Markup:
-    """How the templates show a value: as text, escaped as :func:`html.escape` does (the
-    spelling of the Python-built fragments), unless it is already ``Markup``."""
+    """A template value as text, escaped as :func:`html.escape` does (as in sources built here)."""
     return value if hasattr(value, "__html__") else Markup(esc(str(value)))
 
 
@@ -111,9 +102,6 @@ def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
             target = href("sources.html", "ref-" + safe_id(doc))
             text_html = text_html.replace(cite, f'<a class="refref" href="{target}">{cite}</a>', 1)
     return text_html
-
-
-# -- the sources page ---------------------------------------------------------------------------
 
 
 class _Span(NamedTuple):
@@ -158,7 +146,7 @@ def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], v
     return Markup("".join(parts))
 
 
-def _seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, Any]:
+def seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, Any]:
     """What ``sources.html.j2`` shows of a seed: metadata rows, spans, the marked texts."""
     m = seed.metadata
     rows = [("seed id", seed.id), ("file", seed.path.name), ("characters", f"{len(seed.raw):,}"),
@@ -172,13 +160,6 @@ def _seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, 
             "text": _marked_text(seed, seed.text, [s for s in spans if s[2] > s[1]], "text")}
 
 
-def sources_body(corpus: "Corpus", checksums: dict[str, str], sums: dict[str, str] | None,
-                 refs: "pd.DataFrame") -> Markup:
-    """The body of ``sources.html``: the seeds table, reference documents, one section per seed."""
-    return fill("sources.html.j2", refs=refs, seeds=[
-        _seed_section(s, checksums.get(s.id, ""), (sums or {}).get(s.id)) for s in corpus])
-
-
 def annotation_targets(corpus: "Corpus") -> dict[str, str]:
     """Curated ids that are unique across the corpus, to their anchors in ``sources.html``."""
     seen: dict[str, list[str]] = {}
@@ -188,8 +169,6 @@ def annotation_targets(corpus: "Corpus") -> dict[str, str]:
                 seen.setdefault(sp.ident, []).append(span_anchor(seed.id, sp.kind, sp.ident))
     return {k: v[0] for k, v in seen.items() if len(v) == 1 and len(k) >= 8 and "-" in k}
 
-
-# -- glossary ---------------------------------------------------------------------------------------
 
 #: The fields of a glossary term (``reading`` may be "" for Latin-script terms).
 GLOSSARY_FIELDS = ("term", "reading", "language", "english", "explanation")
