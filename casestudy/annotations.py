@@ -4,8 +4,7 @@
 Correction patterns are treated as hostile: a variable-length repeat nested in an unbounded
 one (``(a+)+``) is refused when the file is read, and every pattern runs under the ``regex``
 module's ``timeout=`` (:data:`PATTERN_TIMEOUT`), since ``re`` cannot be stopped and not
-every blow-up (``(.*),(.*),(.*)z``) is recognisable statically.
-"""
+every blow-up (``(.*),(.*),(.*)z``) is recognisable statically."""
 
 from __future__ import annotations
 
@@ -30,8 +29,7 @@ __all__ = ["Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correc
 PATTERN_TIMEOUT = 1.0  # seconds one correction pattern may take on one seed's text
 MAX_ANNOTATION_BYTES = 1_000_000  # the bundled annotation files are at most 38 kB
 
-# The values a field may take: section -> field -> allowed values.
-_CHOICES: dict[str, dict[str, list[str]]] = tomllib.loads(
+_CHOICES: dict[str, dict[str, list[str]]] = tomllib.loads(  # section -> field -> allowed values
     (PACKAGE_DIR / "data" / "annotations.toml").read_text(encoding="utf-8"))
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
@@ -168,8 +166,7 @@ def check_fields(path: Path, where: str, table: Any, spec: dict[str, tuple[tuple
 
 
 def _check_values(path: Path, where: str, section: str, values: dict[str, Any]) -> None:
-    """A ``date`` is an ISO date (empty allowed in metadata); a field with a list of
-    allowed values holds one of them; an ``occurrence`` is positive."""
+    """The checks of a field's value its type does not make (docs/annotations.md)."""
     date = values.get("date")
     if date is not None and not (section == "metadata" and date == "") and not _DATE_RE.match(date):
         raise AnnotationError(path, f"{where}.date", f"{date!r} is not an ISO date; expected YYYY, "
@@ -218,7 +215,6 @@ def load_annotation(path: Path) -> Annotation:
                                   f"{', '.join(sorted(_TOP))}")
     if data.get("schema", 1) != 1:
         raise AnnotationError(path, "schema", f"unsupported schema {data['schema']!r}; expected 1")
-
     meta = {name: tuple(v) if isinstance(v, list) else v for name, v in
             check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"]).items()}
     _check_values(path, "metadata", "metadata", meta)
@@ -229,7 +225,6 @@ def load_annotation(path: Path) -> Annotation:
         if lang and not _LANG_RE.match(lang):
             raise AnnotationError(path, "metadata.language", f"{lang!r} is not an ISO 639-1 code "
                                   "(two lowercase letters)")
-
     entries: dict[str, tuple[Any, ...]] = {}
     ids: dict[str, str] = {}
     for section, cls in _CLASSES.items():

@@ -22,7 +22,6 @@ def _year(date: str) -> int | None:
 
 
 def _frame(columns: str, rows: Iterable[tuple[Any, ...]], sort: str = "") -> pd.DataFrame:
-    """A table of ``rows`` (tuples in the order of the space-separated ``columns``)."""
     df = pd.DataFrame(list(rows), columns=columns.split())
     return df.sort_values(sort.split(), kind="stable").reset_index(drop=True) if sort else df
 
@@ -174,9 +173,8 @@ def _date_part_of(n: Any, event_date: str) -> bool:
         d = n.date.lstrip("-")
         return event_date.startswith(d) or d.startswith(event_date) or (
             n.date.startswith("--") and event_date[5:].startswith(d)) or n.date.startswith("T")
-    if n.number != int(n.number):
-        return False
-    return any(int(p) == int(n.number) for p in event_date.split("-") if p.isdigit())
+    return n.number == int(n.number) and any(int(p) == int(n.number)
+                                             for p in event_date.split("-") if p.isdigit())
 
 
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:

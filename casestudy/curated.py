@@ -1,8 +1,7 @@
 """The analyst's curated tables (business model by era, SWOT, the two fronts, ...) as
 reviewable TOML under ``casestudy/data/``, never typed into a notebook.  Each entry cites its
 evidence as ``"SEED:KIND:ID"`` (KIND claim, event or fact; SEED the seed's number or id),
-which :func:`resolve` checks against the corpus, so a renamed claim breaks loudly.
-"""
+which :func:`resolve` checks against the corpus, so a renamed claim breaks loudly."""
 
 from __future__ import annotations
 

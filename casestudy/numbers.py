@@ -3,10 +3,9 @@ Chinese, Japanese, Dutch, English and German, with its scale and unit as written
 by language (``108,796`` in English, ``16,58`` in Dutch), full-width digits, scales (万 亿
 million miljard Mrd.) and units (% HK$ 元 円 yuan); ``2000億元`` reads as 2e11 CNY.
 
-Numbers written as words are not searched for (the coverage report would drown in "one
-hand" and "two fronts"); :func:`read_number` reads them in a fact's ``reading``.  The
-vocabulary is ``casestudy/data/numbers.toml``.
-"""
+Numbers written as words are read only in a fact's ``reading`` (:func:`read_number`): searched
+for, "one hand" and "two fronts" would drown the coverage report.  The vocabulary is
+``casestudy/data/numbers.toml``."""
 
 from __future__ import annotations
 
@@ -30,11 +29,10 @@ _MONTHS = {name: i + 1 for names in _VOCAB["months"].values() for i, name in enu
 
 @dataclass(frozen=True)
 class NumberMention:
-    """One number as written.  ``kind``: date, year, percent, money, count or number;
-    ``value`` has the scale applied, ``number`` is the figure as written; ``unit`` is an ISO
-    currency code, ``%`` or the counter as written (``台``).  A date's ``date`` is the ISO
-    form of what is written (``2025-11-19``, ``--09-25``), its ``value`` the year (else the
-    day)."""
+    """One number as written (``kind``: date, year, percent, money, count or number): ``value``
+    with the scale applied, ``number`` as written, ``unit`` an ISO currency code, ``%`` or the
+    counter (``台``); a date has the ISO form of what is written (``2025-11-19``, ``--09-25``)
+    in ``date``, its year (else its day) in ``value``."""
 
     start: int
     end: int
@@ -47,10 +45,8 @@ class NumberMention:
     date: str | None = None
 
 
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _FW = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
-
-_M = rf"(?P<M>{_MONTH_RE})"
+_M = rf"(?P<M>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})"  # a month's name
 # Dates with named parts: y(ear), m(onth number) or M(onth name), d(ay); or a time h:mi.
 _DATE_PATTERNS = [re.compile(p, re.I) for p in (
     r"(?<!\d)(?P<y>\d{4})[/\-.](?P<m>\d{1,2})[/\-.](?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)",
@@ -88,10 +84,6 @@ def _parse_digits(num: str, decimal_comma: bool) -> float:
     return float(s)
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in taken)
-
-
 def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     """Every number written with digits in ``text``, in order; ``language`` (ISO 639-1)
     decides the decimal separator (a comma in ``nl``, ``de`` and other continental ones)."""
@@ -101,7 +93,8 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     taken: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(norm):
-            date = None if _overlaps(taken, m.start(), m.end()) else _date_of(m.groupdict())
+            date = (None if any(s < m.end() and m.start() < e for s, e in taken)
+                    else _date_of(m.groupdict()))
             if date is not None:
                 taken.append((m.start(), m.end()))
                 found.append(NumberMention(m.start(), m.end(), text[m.start():m.end()], date[1],
@@ -109,7 +102,7 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     for m in _NUMBER_RE.finditer(norm):
         start, end = m.start(), m.end()
         num, scale, unit_txt, pre = m.group("num", "scale", "unit", "pre")
-        if _overlaps(taken, start, end):  # a number inside a date
+        if any(s < end and start < e for s, e in taken):  # a number inside a date
             continue
         try:
             number = _parse_digits(num, decimal_comma)

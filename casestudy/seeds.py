@@ -1,7 +1,6 @@
 """One seed: the exact original ``<id>.txt``, its annotation ``<id>.toml`` (if any) located
 in the text, and the cleaned reading text.  Loading checks everything an annotator can get
-wrong (``docs/annotations.md``) and writes nothing.
-"""
+wrong (``docs/annotations.md``) and writes nothing."""
 
 from __future__ import annotations
 
@@ -73,22 +72,11 @@ class Seed:
     def _error(self, where: str, message: str) -> AnnotationError:
         return AnnotationError(self._ann_path, where, message)
 
-    @staticmethod
-    def _where(section: str, entry: Any) -> str:
-        ident = getattr(entry, "id", "") or getattr(entry, "quote", "") or getattr(entry, "pattern", "")
-        return f"{section} {str(ident)[:40]!r}"
-
-    def _find(self, section: str, entry: Any, clean_ok: bool) -> list[tuple[int, int]]:
-        """The raw spans where ``entry.quote`` occurs in ``raw`` (a "\\n" in it also matching
-        a CRLF), or else (``clean_ok``) in the cleaned text, mapped back."""
-        quote = entry.quote
-        if not quote:
-            raise self._error(self._where(section, entry),
-                              "empty quote; expected a verbatim passage of the text")
+    def _find(self, quote: str, clean_ok: bool) -> list[tuple[int, int]]:
+        """The raw spans where ``quote`` occurs in ``raw`` (a "\\n" in it also matching a
+        CRLF), or else (``clean_ok``) in the cleaned text, mapped back."""
         crlf = quote.replace("\r\n", "\n").replace("\n", "\r\n")
-        searches = [(self.raw, quote), (self.raw, crlf)]
-        if clean_ok:
-            searches.append((self.text, quote))
+        searches = [(self.raw, quote), (self.raw, crlf)] + ([(self.text, quote)] if clean_ok else [])
         for k, (hay, q) in enumerate(searches):
             hits, i = [], hay.find(q)
             while i != -1:
@@ -101,8 +89,10 @@ class Seed:
     def _locate(self, section: str, entry: Any, clean_ok: bool = True) -> Located:
         """The one raw span ``entry`` means: at ``start`` (a raw offset), the
         ``occurrence``-th, or the only one."""
-        hits = self._find(section, entry, clean_ok)
-        where = self._where(section, entry)
+        where = _where(section, entry)
+        if not entry.quote:
+            raise self._error(where, "empty quote; expected a verbatim passage of the text")
+        hits = self._find(entry.quote, clean_ok)
         if not hits:
             raise self._error(where, f"quote {_short(entry.quote)!r} is not in {self.path.name}" + (
                 " (nor in its cleaned text); expected a verbatim passage" if clean_ok
@@ -126,7 +116,7 @@ class Seed:
     def _locate_fact(self, fact: Fact) -> Located:
         """The fact's quote, and in it the number its ``value`` is read from."""
         loc = self._locate("facts", fact)
-        where = self._where("facts", fact)
+        where = _where("facts", fact)
         ts, te = self.text_span(loc.start, loc.end)
         quote = self.text[ts:te]
         lang = next((p.language for p in self.paragraphs if p.start <= ts <= p.end), self.language)
@@ -176,8 +166,7 @@ class Seed:
     def numbers(self) -> tuple[NumberMention, ...]:
         """Every number in ``text`` (offsets into it), each paragraph read in its language."""
         return tuple(dataclasses.replace(m, start=m.start + p.start, end=m.end + p.start)
-                     for p in self.paragraphs
-                     for m in find_numbers(self.text[p.start:p.end], p.language))
+                     for p in self.paragraphs for m in find_numbers(self.text[p.start:p.end], p.language))
 
     @cached_property
     def entities(self) -> tuple[EntityMention, ...]:
@@ -216,6 +205,11 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # no word boundaries in CJK text
     return re.compile("|".join(re.escape(a) if cjk.search(a) else rf"(?<![A-Za-z]){re.escape(a)}(?![a-z])"
                                for a in sorted(lookup, key=lambda a: (-len(a), a)))), lookup
+
+
+def _where(section: str, entry: Any) -> str:
+    ident = getattr(entry, "id", "") or entry.quote or getattr(entry, "pattern", "")
+    return f"{section} {str(ident)[:40]!r}"
 
 
 def _same(a: float, b: float) -> bool:
@@ -260,8 +254,8 @@ def load_seed(path: Path) -> Seed:
         raise SeedError(path, f"cannot be read ({exc.strerror or exc})") from None
     ann_path = path.with_suffix(".toml")
     # a dangling or looping link, or a folder, is an error, not "no annotation"
-    present = ann_path.exists() or ann_path.is_symlink()
-    annotation = load_annotation(ann_path) if present else Annotation(path=None)
+    annotation = (load_annotation(ann_path) if ann_path.exists() or ann_path.is_symlink()
+                  else Annotation(path=None))
     if not data.strip():
         raise SeedError(path, "the file is empty; expected the text of an article")
     raw = _decode(path, data, annotation.metadata.encoding)

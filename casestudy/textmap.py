@@ -1,6 +1,5 @@
 """The cleaned reading text as non-overlapping edits (curated corrections and a few
-automatic rules) over the never-edited original, with every character's span of it.
-"""
+automatic rules) over the never-edited original, with every character's span of it."""
 
 from __future__ import annotations
 
@@ -44,10 +43,9 @@ class CleanText:
                 raise ValueError(f"overlapping edits at offset {edit.start}")
             pieces += [raw[pos:edit.start], edit.replacement]
             same(pos, edit.start)
-            # A curated replacement maps what it shares with the original at its start and
-            # end character by character, and only the changed middle to the changed span
-            # ("扩大社群。第二组" -> "扩大社群。\n\n第二组" keeps 社群 exact); an automatic
-            # edit maps as a whole ("\n" <- "\r\n").
+            # A curated replacement maps the start and end it shares with the original
+            # character by character, the changed middle to the changed span ("社群。第二组"
+            # -> "社群。\n\n第二组" keeps 社群 exact); an automatic edit maps as a whole.
             old, new = (raw[edit.start:edit.end], edit.replacement) if edit.curated else ("", "")
             head = len(os.path.commonprefix([old, new]))
             tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
@@ -86,8 +84,7 @@ _LOWER = "a-zà-ÿ"
 
 def _is_latin_line(line: str) -> bool:
     latin = len(_LATIN.findall(line))
-    cjk = len(_CJK.findall(line))
-    return latin > 0 and latin >= 4 * cjk
+    return latin > 0 and latin >= 4 * len(_CJK.findall(line))
 
 
 def _is_heading(line: str) -> bool:
@@ -96,22 +93,17 @@ def _is_heading(line: str) -> bool:
 
 
 def _free(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    for j in (i, i + 1):
-        if 0 <= j < len(spans):
-            s, e = spans[j]
-            if s < end and start < e or (s == e == start):
-                return False
-    return True
+    """Whether ``start:end`` overlaps none of the sorted, disjoint ``spans``."""
+    i = max(bisect.bisect_right(spans, (start, float("inf"))) - 1, 0)
+    return not any(s < end and start < e or s == e == start for s, e in spans[i:i + 2])
 
 
 def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list[Edit]:
-    """The automatic cleaning edits for ``raw``, avoiding the ``protected`` spans: generic,
-    conservative rules (curated corrections do the rest).  A leading BOM goes; three or more
-    line breaks become two; in Latin-script paragraphs a line break becomes a space and
-    ``lower-\\nlower`` loses its hyphen (not next to a heading in capitals); CR line ends
-    become LF; white space (with U+00A0 and U+3000) at the ends of a line goes, and a run
-    of spaces inside Latin text becomes one."""
+    """The automatic cleaning edits for ``raw`` outside the ``protected`` spans, generic and
+    conservative: no leading BOM; at most two line breaks in a row; in Latin-script paragraphs
+    a line break becomes a space and ``lower-\\nlower`` loses its hyphen (not beside a heading
+    in capitals); LF line ends; no white space (U+00A0, U+3000 too) at the ends of a line;
+    single spaces inside Latin text."""
     taken = sorted(protected)
     edits: list[Edit] = []
 
