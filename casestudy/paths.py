@@ -1,7 +1,7 @@
 """Where the project's bundled folders are, from any working directory.
 
-In a source checkout (or an editable install) the seeds and notebooks are the
-top-level ``seeds/`` and ``notebooks/`` folders beside the package.  A wheel
+In a source checkout (or an editable install) the seeds, notebooks and references are
+the top-level ``seeds/``, ``notebooks/`` and ``references/`` folders beside the package.  A wheel
 install carries copies under ``casestudy/_bundled/``.
 """
 
@@ -32,3 +32,8 @@ def seeds_dir() -> Path:
 def notebooks_dir() -> Path:
     """The bundled notebooks folder."""
     return _find("notebooks")
+
+
+def references_dir() -> Path:
+    """The bundled reference-figures folder."""
+    return _find("references")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .annotations import check_fields
 from .errors import ReferenceDataError
-from .paths import PACKAGE_DIR
+from .paths import references_dir
 
 __all__ = ["load_references", "reference_citation", "references_dir", "COLUMNS"]
 
@@ -54,14 +54,6 @@ _SPECS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                 "entity": (_STR, True), "location": (_STR, True), "note": (_STR, False)},
 }
 _TOP = ("schema", "documents", "figures")
-
-
-def references_dir() -> Path:
-    """The bundled ``references/`` folder (checkout first, then the wheel's copy)."""
-    checkout = PACKAGE_DIR.parent / "references"
-    if checkout.is_dir():
-        return checkout
-    return PACKAGE_DIR / "_bundled" / "references"
 
 
 def _entry(path: Path, section: str, index: int, table: Any) -> dict[str, Any]:
