@@ -1,4 +1,5 @@
-"""Strict, typed notebook parameters, declared once in :data:`SPECS` (papermill checks none).
+"""Strict, typed notebook parameters, declared once in ``casestudy/data/parameters.toml``
+(papermill checks none).
 
 The declaration gives each notebook's ``parameters`` cell (``casestudy refresh``),
 ``casestudy params``, the checks ``casestudy run`` makes before any kernel starts,
@@ -8,16 +9,17 @@ and :func:`validate`, which the notebook calls first (so plain papermill is chec
 from __future__ import annotations
 
 import math
+import tomllib
 import types
+from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .errors import ParameterError
 
 __all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "RunParameters",
-           "parameters_cell_source", "LANGUAGE_CODES", "CURRENCIES"]
+           "parameters_cell_source", "CURRENCIES"]
 
-LANGUAGE_CODES = ("ja", "zh", "nl", "en", "de", "fr", "es", "it", "pt", "ko")
 CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
 _ACCEPTED = {int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
@@ -93,35 +95,19 @@ class Param:
         return value
 
 
-_SEEDS_DIR = Param("seeds_dir", str, None, "A folder of seeds (.txt, optional .toml beside each) "
-                   "to use instead of the bundled ones.", source="None = the bundled seeds/",
-                   nullable=True)
-_LANGUAGES = Param("languages", list, None, "Only the seeds whose primary language is one of these "
-                   "ISO 639-1 codes.", choices=LANGUAGE_CODES, source="None = every language",
-                   nullable=True)
+_DECLARATIONS = Path(__file__).resolve().parent / "data" / "parameters.toml"
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
 
 
-def _marketing_params() -> tuple[Param, ...]:
-    from .text import load_lexicon
-
-    return (
-        Param("concepts", list, ["community", "fans", "word_of_mouth", "participation",
-                                 "events_storytelling", "advertising_spend", "price_performance",
-                                 "brand", "trust", "safety", "expectations", "value_vs_traffic"],
-              "Concepts of the lexicon to count and "
-              "compare (names in casestudy/data/concepts.toml); None = every concept.",
-              choices=load_lexicon().names, nullable=True,
-              source="the lexicon's marketing concepts: the ideas Exhibits 2.5-2.12 discuss"),
-        Param("normalisation", str, "per_1000", "How counts are made comparable across seeds: "
-              "mentions per 1,000 tokens of the seed, or each concept's share of the seed's "
-              "mentions of the chosen concepts.", unit="per_1000: mentions per 1,000 tokens; "
-              "share: % of mentions", choices=("per_1000", "share"),
-              source="per 1,000 tokens: the lexicon's own normalisation (casestudy.text)"),
-        Param("xiaomi_only", bool, True, "Count only seeds whose text names Xiaomi (Xiaomi, 小米, "
-              "シャオミ); False adds the others, labelled as analogies.",
-              source="seed 001 never names Xiaomi (its annotation: stance not-about-xiaomi)"),
-        _LANGUAGES, _SEEDS_DIR,
-    )
+def _param(name: str, d: dict[str, Any]) -> Param:
+    choices = d.get("choices")
+    if choices == "lexicon":
+        from .text import load_lexicon
+        choices = load_lexicon().names
+    return Param(name, _TYPES[d["type"]], d.get("default"), d["help"], unit=d.get("unit", ""),
+                 source=d.get("source", ""), choices=None if choices is None else tuple(choices),
+                 minimum=d.get("minimum"), maximum=d.get("maximum"),
+                 nullable=d.get("nullable", False))
 
 
 def _scenario_params() -> tuple[Param, ...]:
@@ -142,33 +128,25 @@ def _scenario_params() -> tuple[Param, ...]:
     return tuple(seen.values())
 
 
-SPECS: dict[str, Any] = {
-    "00_case": (_SEEDS_DIR,),
-    "05_sources": (
-        _SEEDS_DIR, _LANGUAGES,
-        Param("opening_chars", int, 160, "How much of each original to show as its opening.",
-              unit="characters", minimum=20, maximum=2000, source="editorial choice"),
-    ),
-    "01_strategy": (
-        Param("as_of", int, None, "Show the case as an analyst could have seen it in this year: "
-              "later sources and events are left out, and every exhibit and sentence follows.",
-              unit="year", minimum=2004, maximum=2030,
-              nullable=True, source="None = all the evidence, whatever its date"),
-        Param("lang", str, "en", "Stage names of the hero's journey in English, or in the "
-              "column's Japanese with the English beside.",
-              choices=("en", "original"), source="editorial choice"),
-        _SEEDS_DIR,
-    ),
-    "02_marketing": _marketing_params,
-    "03_financials": (
-        Param("car_price", float, 260_000.0, "Average net price per car used to estimate the car "
-              "business's revenue (deliveries x price) and its gross profit per car; the source "
-              "gives the price only as 'around'.", unit="CNY per vehicle", minimum=50_000.0,
-              maximum=1_000_000.0,
-              source="fact s004-q3-2025-ev-average-price: 'around 260,000 yuan' (seed 004, Q3 2025)"),
-    ),
-    "04_ev_scenarios": _scenario_params,
-}
+def _declared(decl: dict[str, Any], shared: dict[str, Any]) -> Callable[[], tuple[Param, ...]]:
+    return lambda: tuple(_param(n, decl.get(n) or shared[n]) for n in decl["order"])
+
+
+def _specs() -> dict[str, Any]:
+    """Notebook -> its parameters (a function where they need an import: the lexicon, the models)."""
+    data = tomllib.loads(_DECLARATIONS.read_text(encoding="utf-8"))
+    shared = data.pop("shared")
+    out: dict[str, Any] = {}
+    for notebook, decl in data.items():
+        if decl["order"] == "scenario models":
+            out[notebook] = _scenario_params
+        else:
+            out[notebook] = _declared(decl, shared)
+    return out
+
+
+#: Each notebook's parameters, from ``casestudy/data/parameters.toml``.
+SPECS: dict[str, Any] = _specs()
 
 
 def spec_for(notebook: str) -> tuple[Param, ...]:
@@ -241,7 +219,7 @@ def validate(notebook: str, namespace: Mapping[str, Any],
 
 def parameters_cell_source(notebook: str) -> str:
     """The source of the notebook's ``parameters`` cell, generated from the declaration."""
-    lines = [f"# Parameters: declared in casestudy/parameters.py; see `casestudy params {notebook}`."]
+    lines = [f"# Parameters: declared in casestudy/data/parameters.toml; see `casestudy params {notebook}`."]
     for p in spec_for(notebook):
         # papermill reads "Optional[int]", not "int | None"; quoted, it needs no import
         hint = f'"Optional[{_TYPE_NAMES[p.type]}]"' if p.nullable else _TYPE_NAMES[p.type]

@@ -19,11 +19,6 @@ def _find(name: str) -> Path:
     return PACKAGE_DIR / "_bundled" / name
 
 
-def project_root() -> Path:
-    """The source checkout's top folder (where pyproject.toml is)."""
-    return PACKAGE_DIR.parent
-
-
 def seeds_dir() -> Path:
     """The bundled seeds folder."""
     return _find("seeds")
