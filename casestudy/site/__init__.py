@@ -21,7 +21,7 @@ from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TA
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
                     edition_notebook, guide_body, page, prose_words, reading_order, render,
                     tags, title_and_abstract)
-from .sources import (annotation_targets, fill, glossary_body, load_glossary, safe_id, seed_anchor,
+from .sources import (annotation_targets, fill, load_glossary, safe_id, seed_anchor,
                       seed_section, short, span_anchor)
 
 _MARKER = "build-info.json"  # in every edition folder: marks it as ours to replace
@@ -48,23 +48,17 @@ def executed_notebooks(folder: Path) -> list[Path]:
                   and not p.name.endswith(".failed.ipynb")) if folder.is_dir() else []
 
 
-def _record(pages: list[PageInfo], site: dict[str, Any]) -> str:
-    """The run record: the site build's environment and seeds, and each notebook run's that differ."""
-    recorded = [p for p in pages if p.record]
-
-    def rows(section: str) -> list[tuple[str, str, dict[str, list[str]]]]:
-        out = []
-        for k in dict.fromkeys([*site[section], *(k for p in recorded for k in p.record.get(section, {}))]):
-            mine, other = str(site[section].get(k, "—")), {}
-            for p in recorded:
-                if (v := str(p.record.get(section, {}).get(k, "—"))) != mine:
-                    other.setdefault(v, []).append(p.name)
-            out.append((k, mine, other))
-        return out
-
-    return fill("record.html.j2", recorded=len(recorded), total=len(pages),
-                missing=[p.name for p in pages if not p.record], match=site.get("seeds_match_sha256sums"),
-                environment=rows("environment"), seeds=rows("seeds"))
+def _differ(section: str, site: dict[str, Any], pages: list[PageInfo]) -> list[tuple[str, str, Any]]:
+    """Rows of the run record: key, the site build's value, {a notebook run's other value: names}."""
+    runs = {p.name: p.record.get(section, {}) for p in pages if p.record}
+    out = []
+    for k in dict.fromkeys([*site[section], *(k for run in runs.values() for k in run)]):
+        mine, other = str(site[section].get(k, "—")), {}
+        for name, run in runs.items():
+            if (v := str(run.get(k, "—"))) != mine:
+                other.setdefault(v, []).append(name)
+        out.append((k, mine, other))
+    return out
 
 
 def _one_line(exc: BaseException) -> str:
@@ -189,7 +183,9 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
 
     write("index.html", title, fill("index.html.j2", title=title, edition=edition, pages=pages,
                                     extras=extras, pdfs=pdf_names, words_per_minute=WORDS_PER_MINUTE,
-                                    minutes_per_exhibit=MINUTES_PER_EXHIBIT), _record(pages, site_record))
+                                    minutes_per_exhibit=MINUTES_PER_EXHIBIT),
+          fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
+              "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
     for p, body in zip(pages, bodies):
         write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p))
     if edition == "instructor":
@@ -199,8 +195,10 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     sources_html = fill("sources.html.j2", refs=refs, seeds=[seed_section(
         s, site_record["seeds"].get(s.id, ""), sums.get(s.id)) for s in corpus])
     if terms:
-        write("glossary.html", "Glossary", glossary_body(
-            terms, set(re.findall(r'\bid="([^"]+)"', sources_html)), warnings))
+        ids = set(re.findall(r'\bid="([^"]+)"', sources_html))  # a cite not among them: unlinked
+        warnings += [f"glossary: the term {t['term']!r} cites {t['cite']!r}, which sources.html "
+                     "does not have" for t in terms if t.get("cite") and t["cite"] not in ids]
+        write("glossary.html", "Glossary", fill("glossary.html.j2", terms=terms, ids=ids))
     write("sources.html", "Sources", sources_html)
     if pdf_names:
         _print(folder, edition, title, chapters, exporter, links,

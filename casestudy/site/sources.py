@@ -189,9 +189,3 @@ def load_glossary(path: Path) -> list[dict[str, str]]:
                                      "non-empty string")
     return terms
 
-
-def glossary_body(terms: list[dict[str, str]], ids: set[str], warn: list[str]) -> Markup:
-    """The glossary page; a ``cite`` not among ``ids`` (of sources.html) is warned about, unlinked."""
-    warn += [f"glossary: the term {t['term']!r} cites {t['cite']!r}, which sources.html does not "
-             "have" for t in terms if t.get("cite") and t["cite"] not in ids]
-    return fill("glossary.html.j2", terms=terms, ids=ids)
