@@ -1,9 +1,6 @@
-"""What a notebook run or a site build was made with: package versions and seed checksums.
-
-The runner stores :func:`record` in each executed notebook's metadata (``casestudy``; the
-reference copies in ``notebooks/`` drop it) and ``casestudy build`` shows it on the index.
-Nothing in it depends on the time: the same environment and seeds give the same record.
-"""
+"""What a notebook run or a site build was made with: package versions and seed checksums,
+nothing that depends on the time.  The runner stores :func:`record` in each executed notebook's
+metadata (``casestudy``) and ``casestudy build`` shows it on the index."""
 
 from __future__ import annotations
 
@@ -23,18 +20,16 @@ TOKENIZERS = ("sudachipy", "sudachidict-core", "fugashi", "unidic-lite", "rjieba
               "lingua-language-detector", "py3langid")
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def environment() -> dict[str, str]:
     """Versions of Python and of the packages that shape the outputs, by name."""
     env = {"python": platform.python_version()}
-    env.update({name: _version(name) or "not installed" for name in PACKAGES})
-    return env | {name: v for name in TOKENIZERS if (v := _version(name)) is not None}
+    for name in PACKAGES + TOKENIZERS:
+        try:
+            env[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            if name in PACKAGES:  # a tokenizer only if installed
+                env[name] = "not installed"
+    return env
 
 
 def sha256sums(seeds_dir: str | Path | None = None) -> dict[str, str] | None:
@@ -47,12 +42,10 @@ def sha256sums(seeds_dir: str | Path | None = None) -> dict[str, str] | None:
 
 
 def record(seeds_dir: str | Path | None = None) -> dict[str, Any]:
-    """The environment, the SHA-256 of each seed ``*.txt`` by seed id (without parsing the
-    annotations), and whether they match ``SHA256SUMS`` (None without one)."""
+    """The environment, each seed ``*.txt``'s SHA-256 by id, whether they match ``SHA256SUMS`` (or None)."""
     folder = Path(seeds_dir or paths.seeds_dir())
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt") \
-        if folder.is_dir() else []
-    seeds = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    seeds = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*"))
+             if p.is_file() and p.suffix.lower() == ".txt"}  # none if the folder does not exist
     sums = sha256sums(folder)
     return {"environment": environment(), "seeds": seeds,
             "seeds_dir": "bundled" if folder.resolve() == paths.seeds_dir().resolve() else str(folder),

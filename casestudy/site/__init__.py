@@ -1,7 +1,6 @@
 """The HTML casebook (``casestudy build``): the executed notebooks as a static site that opens
-from ``file://`` with no network, one folder per edition.  A build is deterministic and atomic:
-written into a fresh hidden folder and swapped in when complete (a failed build keeps the old).
-"""
+from ``file://`` with no network, one folder per edition, deterministic and atomic (written into
+a hidden folder, swapped in when complete: a failed build keeps the old one)."""
 
 from __future__ import annotations
 
@@ -11,16 +10,14 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import atomic, paths, provenance
+from .. import atomic, load_corpus, load_references, paths, provenance
 from . import pdf
 from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TAGS,
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
-                    edition_notebook, guide_body, page, prose_words, reading_order, render,
-                    tags, title_and_abstract)
+                    edition_notebook, guide_body, page, page_info, reading_order, render)
 from .sources import (annotation_targets, fill, load_glossary, safe_id, seed_anchor,
                       seed_section, short, span_anchor)
 
@@ -28,7 +25,7 @@ _MARKER = "build-info.json"  # in every edition folder: marks it as ours to repl
 GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
 
 
-@dataclass
+@dataclasses.dataclass
 class SiteResult:
     """What ``build_site`` wrote."""
     edition: str
@@ -69,9 +66,8 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
                edition: str = "instructor", seeds_dir: str | Path | None = None,
                progress: Callable[[str], None] | None = None, pdf_files: bool = False,
                glossary: str | Path | None = GLOSSARY) -> SiteResult:
-    """Render the executed notebooks in ``notebooks_dir`` as ``outdir/<edition>/`` (replacing an
-    earlier build, atomically) and ``outdir/index.html``; with ``pdf_files``, the PDFs if Chromium
-    is here (else a warning).  :class:`SiteError` (one line) when there is nothing to build."""
+    """Render the executed notebooks as ``outdir/<edition>/`` (replacing an earlier build) and
+    ``outdir/index.html``; with ``pdf_files``, the PDFs if Chromium is here (else a warning)."""
     if edition not in EDITIONS:
         raise SiteError(f"unknown edition {edition!r}; expected one of: {', '.join(EDITIONS)}")
     nb_dir, outdir = Path(notebooks_dir), Path(outdir)
@@ -126,9 +122,6 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     from nbconvert import HTMLExporter
     from pygments.formatters import HtmlFormatter
 
-    from ..corpus import load_corpus
-    from ..references import load_references
-
     warnings = [f"{f.name}: the last run of this notebook failed; the site shows an earlier run "
                 "or no page for it" for f in sorted(sources[0].parent.glob("*.failed.ipynb"))]
     corpus, refs, site_record = load_corpus(seeds_dir), load_references(), provenance.record(seeds_dir)
@@ -138,7 +131,7 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     (folder / "exhibits").mkdir()
     shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
     exporter = HTMLExporter(template_name="basic", embed_images=True)
-    by_stem, pages, bodies, originals, csvs = {p.stem: p for p in sources}, [], [], [], {}
+    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], {}  # done: (notebook, body)
     for stem in reading_order(list(by_stem)):
         try:
             nb = nbformat.read(str(by_stem[stem]), as_version=4)
@@ -147,17 +140,11 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
         except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
             raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook ({_one_line(exc)}); "
                             "the previous edition is kept") from None
-        record = nb.metadata.get("casestudy")
-        cleared = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs") and
-                      tags(c) & set(STUDENT_CLEARED_TAGS)) if edition == "student" else 0
-        pages.append(PageInfo(stem, *title_and_abstract(ed, stem), exhibits,
-                              dict(record) if isinstance(record, dict) else None,
-                              len(nb.cells) - len(ed.cells), cleared, prose_words(ed)))
+        pages.append(page_info(stem, nb, ed, exhibits))
         nbformat.write(ed, str(folder / "notebooks" / f"{stem}.ipynb"))
         warnings += [f"{stem}.ipynb: a cell shows an error ({o.get('ename')})" for c in nb.cells
                      for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        bodies.append(body)
-        originals.append(nb)
+        done.append((nb, body))
         say(f"rendered {stem}.ipynb: {len(exhibits)} exhibit(s)")
     for name, text in csvs.items():
         (folder / name).write_text(text, encoding="utf-8", newline="")
@@ -171,8 +158,7 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     case = next((i for i, p in enumerate(pages) if p.name.endswith("_case")), None)
     why_not = pdf.unavailable() if want_pdf else None
     warnings += [f"no PDF written: {why_not}"] if why_not else []
-    pdf_names = [n for n in ("case.pdf", "casebook.pdf") if want_pdf and not why_not
-                 and (n == "casebook.pdf" or case is not None)]
+    pdf_names = ["case.pdf"] * (case is not None) + ["casebook.pdf"] if want_pdf and not why_not else []
     code_css = HtmlFormatter(style="default").get_style_defs(".highlight")
     chapters: list[tuple[str, str]] = []  # (file name, body) of every page, for the casebook PDF
 
@@ -186,11 +172,11 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                                     minutes_per_exhibit=MINUTES_PER_EXHIBIT),
           fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
               "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
-    for p, body in zip(pages, bodies):
+    for p, (_, body) in zip(pages, done):
         write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p))
     if edition == "instructor":
         write("guide.html", "Instructor's guide", guide_body(exporter, [
-            (p.name, p.title, nb) for p, nb in zip(pages, originals)]))
+            (p.name, p.title, nb) for p, (nb, _) in zip(pages, done)]))
     sums = provenance.sha256sums(seeds_dir) or {}
     sources_html = fill("sources.html.j2", refs=refs, seeds=[seed_section(
         s, site_record["seeds"].get(s.id, ""), sums.get(s.id)) for s in corpus])
@@ -200,9 +186,19 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                      "does not have" for t in terms if t.get("cite") and t["cite"] not in ids]
         write("glossary.html", "Glossary", fill("glossary.html.j2", terms=terms, ids=ids))
     write("sources.html", "Sources", sources_html)
-    if pdf_names:
-        _print(folder, edition, title, chapters, exporter, links,
-               None if case is None else (pages[case].name, originals[case]), code_css)
+    if pdf_names:  # the casebook: every page in reading order; the case as students get it
+        jobs = [("casebook.pdf", "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">'
+                                           f"{body}</section>" for name, body in chapters))]
+        if case is not None:
+            student = edition_notebook(done[case][0], "student")
+            jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {})[0]))
+        local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
+        try:
+            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "", code_css))
+                            for name, body in jobs])
+        except Exception as exc:  # the browser failed: the build fails, the old edition stays
+            raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
+                            "skip the PDF") from None
         say("printed " + " and ".join(pdf_names))
     info = {"generator": GENERATOR, "edition": edition, "pdf": pdf_names, "site": site_record,
             "notebooks": [dict(dataclasses.asdict(p), minutes=p.minutes) for p in pages]}
@@ -210,20 +206,3 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                                   + "\n", encoding="utf-8")
     return SiteResult(edition, folder, pages, warnings, [folder / n for n in pdf_names])
 
-
-def _print(folder: Path, edition: str, title: str, chapters: list[tuple[str, str]], exporter: Any,
-           links: Links, case: tuple[str, Any] | None, css: str) -> None:
-    """``casebook.pdf`` (every page of the edition in reading order) and ``case.pdf`` (the case
-    page as the student edition shows it)."""
-    jobs = [(folder / "casebook.pdf", "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">'
-                                                f"{body}</section>" for name, body in chapters))]
-    if case is not None:
-        student = edition_notebook(case[1], "student")
-        jobs.append((folder / "case.pdf", render(exporter, student, case[0], links, {})[0]))
-    local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
-    try:
-        pdf.print_pdfs([(pdf_path, page(title, local.sub(r"\1", body), edition, [], "", css))
-                        for pdf_path, body in jobs])
-    except Exception as exc:  # the browser failed: the build fails, the old edition stays
-        raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
-                        "skip the PDF") from None

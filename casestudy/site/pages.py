@@ -1,7 +1,6 @@
 """Notebook pages of the casebook: the page frame, editions, exhibits, the instructor's guide.
-An exhibit is a ``cs.show`` output with ``metadata["casestudy"]``: its page shows it anchored
-(``#exhibit-3-1``), its seeds and documents linked to ``sources.html``, with a CSV link.
-"""
+An exhibit (a ``cs.show`` output with ``metadata["casestudy"]``) is anchored (``#exhibit-3-1``),
+its seeds and documents linked to ``sources.html``, its table downloadable as CSV."""
 
 from __future__ import annotations
 
@@ -40,8 +39,7 @@ def tags(cell: Any) -> set[str]:
 
 
 def edition_notebook(nb: Any, edition: str) -> Any:
-    """A copy of ``nb`` as the ``edition`` shows it: ``instructor`` keeps everything,
-    ``student`` drops teaching notes and answers and clears the outputs of exercises."""
+    """A copy of ``nb`` as ``edition`` shows it (``student``: removed and cleared tags applied)."""
     if edition not in EDITIONS:
         raise SiteError(f"unknown edition {edition!r}; expected one of: {', '.join(EDITIONS)}")
     out = copy.deepcopy(nb)
@@ -61,8 +59,7 @@ def reading_order(stems: Sequence[str]) -> list[str]:
 
 def page(title: str, body: str, edition: str, nav: Sequence[tuple[str, str]], footer: str = "",
          extra_css: str = "") -> str:
-    """A whole page: inline CSS (no network), the site's navigation, ``body`` and ``footer``
-    (HTML, as are the CSS files: marked ``Markup`` so the frame does not escape them)."""
+    """A whole page: inline CSS (no network), the navigation, ``body`` and ``footer`` (all HTML)."""
     return fill("page.html.j2", generator=GENERATOR, title=title, css=Markup(CSS + extra_css),
                 edition=edition, nav=nav, body=Markup(body), footer=Markup(footer)) + "\n"
 
@@ -98,33 +95,31 @@ class PageInfo:
         return math.ceil(self.words / WORDS_PER_MINUTE + MINUTES_PER_EXHIBIT * len(self.exhibits))
 
 
-def title_and_abstract(nb: Any, stem: str) -> tuple[str, str]:
-    """The first heading of the first Markdown cell, and that cell's first other paragraph."""
+def page_info(stem: str, nb: Any, ed: Any, exhibits: list[Exhibit]) -> PageInfo:
+    """Notebook ``nb`` as the index lists it (``ed``: its edition): title and abstract from its
+    first Markdown cell (first heading, first other paragraph), run record, counts."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    first = next((c.source for c in nb.cells if c.cell_type == "markdown" and c.source.strip()), "")
+    first = next((c.source for c in ed.cells if c.cell_type == "markdown" and c.source.strip()), "")
     paras = [p.strip() for p in re.split(r"\n\s*\n", first) if p.strip()]
     heads = [p for p in paras if re.match(r"#+\s", p) and "\n" not in p]
     body = [p for p in paras if p not in heads]
-    return (heads[0].lstrip("#").strip() if heads else stem,
-            Markup(markdown2html_mistune(body[0]).strip()) if body else "")
-
-
-def prose_words(nb: Any) -> int:
-    """Words in the Markdown cells (the prose a reader reads)."""
-    return sum(len(re.findall(r"\w+", c.source)) for c in nb.cells if c.cell_type == "markdown")
+    record = nb.metadata.get("casestudy")
+    shown = [sum(1 for c in n.cells if c.get("outputs") and tags(c) & set(STUDENT_CLEARED_TAGS))
+             for n in (nb, ed)]  # exercise cells with outputs, before and in the edition
+    return PageInfo(stem, heads[0].lstrip("#").strip() if heads else stem,
+                    Markup(markdown2html_mistune(body[0]).strip()) if body else "", exhibits,
+                    dict(record) if isinstance(record, dict) else None, len(nb.cells) - len(ed.cells),
+                    shown[0] - shown[1],
+                    sum(len(re.findall(r"\w+", c.source)) for c in ed.cells if c.cell_type == "markdown"))
 
 
 @dataclass
 class Links:
-    """What exhibit Source lines and table cells link to."""
+    """What exhibit Source lines (seeds, docs) and table cells (facts) link to."""
     seeds: dict[str, str]  # seed id or short id -> seed id
     facts: dict[str, str]  # curated id -> anchor in sources.html
     docs: set[str]  # reference documents listed on sources.html
-
-    def source(self, text: str, refs: Any = None) -> Markup:
-        """An exhibit's Source line, escaped, its seeds and documents linked."""
-        return Markup(link_refs(link_seeds(esc(text, quote=False), self.seeds), refs, self.docs))
 
     def cells(self, body: str) -> str:
         """Fact, claim and event ids named in a table cell, linked to their passage."""
@@ -143,13 +138,13 @@ _CDN = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</scr
 
 
 def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str]) -> Exhibit:
-    """The exhibit of a ``cs.show`` output (the ``nth`` with its number on the page); its
-    data becomes the block the page shows, its table's CSV goes into ``csvs``."""
+    """The exhibit of ``output`` (the ``nth`` with its number), rewritten as the page shows it."""
     meta, data = output.metadata["casestudy"], output.data
     number, source = str(meta.get("exhibit", "")), str(meta.get("source", ""))
     suffix = "" if nth == 1 else f"-{nth}"
+    linked = link_refs(link_seeds(esc(source, quote=False), links.seeds), meta.get("refs"), links.docs)
     ex = Exhibit(stem, f"exhibit-{safe_id(number).replace('.', '-')}{suffix}", number,
-                 str(meta.get("title", "")), source, links.source(source, meta.get("refs")))
+                 str(meta.get("title", "")), source, Markup(linked))
     source_p = f'<p class="source">{ex.source_html}</p>'
     if "text/html" in data:
         content, n = _SOURCE_P.subn(lambda m: source_p, data["text/html"], 1)
@@ -169,8 +164,7 @@ def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str
 
 def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
            ) -> tuple[str, list[Exhibit]]:
-    """The HTML body of ``nb`` (nbconvert's ``basic`` template) with its exhibits, curated
-    ids in table cells linked and tags that would load from the network removed."""
+    """The HTML body of ``nb`` and its exhibits (table ids linked, nothing loaded from the network)."""
     nb, exhibits, seen = copy.deepcopy(nb), [], {}
     for cell in nb.cells:
         for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
@@ -182,8 +176,7 @@ def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
 
 
 def guide_body(exporter: Any, notebooks: list[tuple[str, str, Any]]) -> Markup:
-    """The instructor's guide: every ``teaching-note`` and ``answer`` cell, by notebook in
-    reading order (``notebooks``: stem, title, notebook), with a table of contents."""
+    """The instructor's guide: the teaching notes and answers of ``notebooks`` (stem, title, nb)."""
     sections = []
     for stem, title, nb in notebooks:
         sub = copy.copy(nb)

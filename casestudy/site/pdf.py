@@ -1,7 +1,5 @@
-"""Print pages of the casebook to PDF with the system's headless Chromium, through Playwright
-(``casebook.css`` has the print styles).  Chromium stamps the time into a PDF: the dates are
-fixed, so the same pages give the same bytes.
-"""
+"""Print casebook pages to PDF with the system's headless Chromium (through Playwright), the
+dates Chromium stamps in fixed so that the same pages give the same bytes."""
 
 from __future__ import annotations
 
@@ -28,13 +26,12 @@ def unavailable() -> str | None:
 
 
 def print_pdfs(jobs: list[tuple[Path, str]]) -> None:
-    """Print each page of ``jobs`` (pdf, html) to its PDF, through a hidden HTML file beside it
-    (removed afterwards): A4, backgrounds printed, fonts loaded, dates set to 2000-01-01."""
+    """Print each (pdf, html) of ``jobs``, through a hidden HTML file beside the PDF: A4,
+    backgrounds printed, fonts loaded, dates set to 2000-01-01."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium()), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             for target, html in jobs:

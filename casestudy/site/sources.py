@@ -1,8 +1,6 @@
-"""Anchors, links, templates, and the pages about the evidence: sources.html, glossary.html.
-Pages are filled from ``templates/`` with autoescaping: anything from a seeds, reference or
-glossary file is escaped unless it is ``Markup``, ids and link targets go through :func:`safe_id`:
-a seed named ``<script>x</script>.txt`` or ``a"b.txt`` can neither inject markup nor break out.
-"""
+"""Anchors, links, templates and the evidence on sources.html.  Templates autoescape (anything
+not ``Markup`` is escaped) and ids go through :func:`safe_id`: a seed named ``<script>.txt`` or
+``a"b.txt`` can neither inject markup nor break out of an attribute."""
 
 from __future__ import annotations
 
@@ -11,18 +9,17 @@ import hashlib
 import html
 import re
 import tomllib
+from collections import namedtuple
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from ..corpus import Corpus
 from ..errors import CasestudyError
-
-if TYPE_CHECKING:
-    from ..corpus import Corpus
-    from ..seeds import Seed
+from ..seeds import Seed
 
 esc = html.escape
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -47,8 +44,7 @@ def seed_anchor(seed_id: str) -> str:
 
 
 def span_anchor(seed_id: str, kind: str, ident: str | tuple[int, int]) -> str:
-    """The id of an annotated span: ``s004-fact-<id>`` or ``s004-raw-<start>-<end>``
-    (``kind`` ``raw`` or ``text`` with a ``(start, end)`` pair)."""
+    """The id of an annotated span: ``s004-fact-<id>``, ``s004-raw-<start>-<end>`` (or ``text``)."""
     s = short(seed_id)
     tail = f"{ident[0]}-{ident[1]}" if isinstance(ident, tuple) else safe_id(ident)
     return f"s{s}-{kind}-{tail}" if s.isdigit() else f"s-{safe_id(s)}-{kind}-{tail}"
@@ -66,13 +62,11 @@ def _escape(value: Any) -> Markup:
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
                           autoescape=True, finalize=_escape, trim_blocks=True, lstrip_blocks=True)
-_ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short,
-                    span_anchor=span_anchor)
+_ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short, span_anchor=span_anchor)
 
 
 def fill(template: str, **values: Any) -> Markup:
-    """``templates/<template>`` filled with ``values``, every one escaped unless it is
-    ``Markup``; the result is HTML, so it is marked ``Markup`` for the frame it goes into."""
+    """``templates/<template>`` filled with ``values`` (escaped unless ``Markup``), as ``Markup``."""
     return Markup(_ENV.get_template(template).render(**values))
 
 
@@ -94,8 +88,7 @@ def link_seeds(text_html: str, known: dict[str, str]) -> str:
 
 
 def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
-    """``text_html`` with each reference's ``cite`` text linked to ``sources.html#ref-<doc_id>``
-    (only documents ``sources.html`` lists)."""
+    """``text_html`` with each reference's ``cite`` linked to ``sources.html#ref-<doc_id>`` if listed."""
     for ref in refs if isinstance(refs, list) else []:
         doc, cite = str(ref.get("doc_id", "")), esc(str(ref.get("cite", "")), quote=False)
         if doc in docs and cite and cite in text_html:
@@ -104,15 +97,10 @@ def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
     return text_html
 
 
-class _Span(NamedTuple):
-    kind: str  # claim | fact | event | flag
-    ident: str
-    start: int
-    end: int
-    label: str
+_Span = namedtuple("_Span", "kind ident start end label")  # kind: claim | fact | event | flag
 
 
-def _spans(seed: "Seed") -> list[_Span]:
+def _spans(seed: Seed) -> list[_Span]:
     out = [_Span("claim", c.entry.id, c.start, c.end, c.entry.gloss) for c in seed.claims]
     out += [_Span("fact", f.entry.id, f.start, f.end, f"{f.entry.metric} = "
                   f"{f'{f.entry.value:g} {f.entry.unit}'.strip()} ({f.entry.period}, {f.entry.entity})")
@@ -124,10 +112,9 @@ def _spans(seed: "Seed") -> list[_Span]:
     return sorted(out, key=lambda s: (s.start, -s.end, s.kind, s.ident))
 
 
-def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], view: str) -> Markup:
-    """``text`` as HTML, each span marked, with an anchor at its start: its offsets in ``view``
-    (``raw`` or ``text``) and, in the original, its curated id.  Built here, every piece of
-    text escaped, so it is ``Markup`` for the template."""
+def _marked_text(seed: Seed, text: str, spans: list[tuple[_Span, int, int]], view: str) -> Markup:
+    """``text`` as escaped HTML, each span marked, with an anchor at its start: its offsets in
+    ``view`` (``raw`` or ``text``) and, in the original, its curated id."""
     starts: dict[int, list[str]] = {}
     for span, s, e in spans:
         named = [span_anchor(seed.id, span.kind, span.ident)] if view == "raw" and span.kind != "flag" else []
@@ -146,7 +133,7 @@ def _marked_text(seed: "Seed", text: str, spans: list[tuple[_Span, int, int]], v
     return Markup("".join(parts))
 
 
-def seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, Any]:
+def seed_section(seed: Seed, checksum: str, listed: str | None) -> dict[str, Any]:
     """What ``sources.html.j2`` shows of a seed: metadata rows, spans, the marked texts."""
     m = seed.metadata
     rows = [("seed id", seed.id), ("file", seed.path.name), ("characters", f"{len(seed.raw):,}"),
@@ -160,7 +147,7 @@ def seed_section(seed: "Seed", checksum: str, listed: str | None) -> dict[str, A
             "text": _marked_text(seed, seed.text, [s for s in spans if s[2] > s[1]], "text")}
 
 
-def annotation_targets(corpus: "Corpus") -> dict[str, str]:
+def annotation_targets(corpus: Corpus) -> dict[str, str]:
     """Curated ids that are unique across the corpus, to their anchors in ``sources.html``."""
     seen: dict[str, list[str]] = {}
     for seed in corpus:
@@ -175,7 +162,7 @@ GLOSSARY_FIELDS = ("term", "reading", "language", "english", "explanation")
 
 
 def load_glossary(path: Path) -> list[dict[str, str]]:
-    """The ``[[terms]]`` of a glossary file (fields :data:`GLOSSARY_FIELDS`, optional ``cite``)."""
+    """The ``[[terms]]`` of a glossary file (:data:`GLOSSARY_FIELDS`, optional ``cite``)."""
     try:
         terms = tomllib.loads(path.read_text(encoding="utf-8")).get("terms")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
