@@ -47,18 +47,14 @@ class NotebookRunError(CasestudyError):
 
 
 class ReferenceDataError(FileEntryError):
-    """A reference-figure file (``references/*.toml``) breaks the format in docs/references.md.
-
-    Named ``ReferenceDataError`` so that it does not shadow Python's built-in
-    ``ReferenceError``.
-    """
+    """A ``references/*.toml`` file breaks the format in docs/references.md (named so as
+    not to shadow Python's built-in ``ReferenceError``)."""
 
 
 class RunInterrupted(NotebookRunError):
-    """``casestudy run`` was stopped by SIGINT or SIGTERM: the workers and their kernels
-    were stopped and the temporary files removed.  ``finished`` holds the results of
-    the notebooks that ended before the signal; ``unfinished`` the names of the others
-    (``running`` were stopped, ``queued`` never started)."""
+    """``casestudy run`` was stopped by SIGINT or SIGTERM (workers, kernels and temp files
+    gone): ``finished`` holds the results that ended before it, ``running`` and ``queued``
+    the names of the notebooks stopped and never started."""
 
     def __init__(self, signum: int, finished: list, running: list[str], queued: list[str]) -> None:
         import signal

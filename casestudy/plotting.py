@@ -43,17 +43,10 @@ _FONT_STEM = "CasebookCJKSans-Regular"
 #: The house look as a matplotlib style file.
 STYLE_FILE = Path(__file__).resolve().parent / "data" / "casebook.mplstyle"
 
-#: Colour cycle: the Okabe-Ito palette, distinguishable under the common forms of
-#: colour-vision deficiency (yellow left out: too faint on white).
-COLOURS: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-)
+#: Colour cycle: the Okabe-Ito palette (blue, orange, bluish green, vermillion, reddish
+#: purple, sky blue, black), distinguishable under the common forms of colour-vision
+#: deficiency (its yellow left out: too faint on white).
+COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 
 _FOOTER_SIZE = 8.0  # points
 _FOOTER_COLOUR = "#555555"
@@ -161,7 +154,7 @@ def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None 
     if not title or not title.strip():
         raise ValueError("exhibit needs a title")
     if not source or not source.strip():
-        raise ValueError("exhibit needs a source line: every exhibit cites its seeds (see casestudy.display.source_line)")
+        raise ValueError("exhibit needs a source line: every exhibit cites its evidence")
     fig, ax = _figure_and_axes(ax_or_fig)
 
     source = " ".join(source.split())
