@@ -31,8 +31,8 @@ def _extra_seeds(tmp: Path) -> str:
 
 def _cases(extra: str) -> list[tuple[str, str, dict]]:
     return [
-        ("sources-ja-zh", "05_sources", {"languages": ["ja", "zh"]}),
-        ("sources-extra", "05_sources", {"seeds_dir": extra, "opening_chars": 80}),
+        ("sources-ja-zh", "06_sources", {"languages": ["ja", "zh"]}),
+        ("sources-extra", "06_sources", {"seeds_dir": extra, "opening_chars": 80}),
         ("strategy-2015", "01_strategy", {"as_of": 2015}),
         ("strategy-extra", "01_strategy", {"seeds_dir": extra, "lang": "original"}),
         ("marketing-subset", "02_marketing", {"concepts": ["community", "trust"], "normalisation": "share"}),
@@ -70,7 +70,7 @@ def _need(notebook: str) -> None:
 
 
 def test_sources_restricted_to_languages(runs):
-    _need("05_sources")
+    _need("06_sources")
     ok, err, text = runs["sources-ja-zh"]
     assert ok, err
     assert "003_bd8dcc4d91eb5557" in text and "004_e1cfa5dcaaabac6e" not in text
@@ -78,7 +78,7 @@ def test_sources_restricted_to_languages(runs):
 
 
 def test_sources_with_an_unannotated_extra_article(runs):
-    _need("05_sources")
+    _need("06_sources")
     ok, err, text = runs["sources-extra"]
     assert ok, err
     assert "zzz_synthetic_de" in text

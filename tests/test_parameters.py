@@ -134,7 +134,7 @@ def test_check_values_suggests_a_close_name() -> None:
 
 def test_check_values_unknown_name_without_a_close_one() -> None:
     with pytest.raises(ParameterError) as info:
-        check_values("05_sources", {"zzzzzz": 1})
+        check_values("06_sources", {"zzzzzz": 1})
     assert "did you mean" not in str(info.value)
     assert "seeds_dir, languages, opening_chars" in str(info.value)
 
@@ -142,7 +142,7 @@ def test_check_values_unknown_name_without_a_close_one() -> None:
 def test_spec_for_unknown_notebook() -> None:
     with pytest.raises(ParameterError, match="declared notebooks: 00_case, 01_strategy"):
         spec_for("99_nothing")
-    assert spec_for("notebooks/05_sources.ipynb") == spec_for("05_sources")
+    assert spec_for("notebooks/06_sources.ipynb") == spec_for("06_sources")
 
 
 # -- validate -------------------------------------------------------------------------------

@@ -148,7 +148,7 @@ def test_strict_params_out_of_range(tmp_path: Path) -> None:
 
 
 def test_unknown_parameter_for_a_declared_notebook_fails_before_any_kernel(tmp_path: Path) -> None:
-    nb = ROOT / "notebooks" / "05_sources.ipynb"
+    nb = ROOT / "notebooks" / "06_sources.ipynb"
     with pytest.raises(ParameterError, match="did you mean 'opening_chars'"):
         run_notebooks([nb], tmp_path / "out", {"opening_char": 100})
     assert not (tmp_path / "out").exists()
@@ -232,7 +232,7 @@ def test_cli_run_passing(tmp_path: Path) -> None:
 
 
 def test_cli_params(tmp_path: Path) -> None:
-    proc = casestudy("params", "05_sources", cwd=tmp_path)
+    proc = casestudy("params", "06_sources", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     for name in ("seeds_dir", "languages", "opening_chars"):
         assert f"  {name}: " in proc.stdout
@@ -244,7 +244,7 @@ def test_cli_unknown_notebook(tmp_path: Path) -> None:
     proc = casestudy("run", "no_such_notebook", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 2
     assert "unknown notebook 'no_such_notebook'" in proc.stderr
-    assert "05_sources" in proc.stderr
+    assert "06_sources" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -659,7 +659,7 @@ def _casebook(folder: Path, refs: list) -> Path:
         _exhibit_output("9.5", "The same number again", "x,y\n5,6\n", []),
         _exhibit_output("9.6", "A figure with metadata", None, refs)]))
     appendix = v4.new_notebook(cells=[v4.new_markdown_cell("# The Test casebook · Sources\n\nText.")])
-    for name, nb in (("00_case", case), ("01_chapter", chapter), ("05_sources", appendix)):
+    for name, nb in (("00_case", case), ("01_chapter", chapter), ("06_sources", appendix)):
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, str(folder / f"{name}.ipynb"))
     return folder
@@ -689,7 +689,7 @@ def test_reading_order_with_time_estimates(casebook: Path) -> None:
     assert reading_order(["00_sources", "01_strategy", "00_case", "02_x"]) == \
         ["00_case", "01_strategy", "02_x", "00_sources"]
     info = json.loads((casebook / "instructor" / "build-info.json").read_text(encoding="utf-8"))
-    assert [n["name"] for n in info["notebooks"]] == ["00_case", "01_chapter", "05_sources"]
+    assert [n["name"] for n in info["notebooks"]] == ["00_case", "01_chapter", "06_sources"]
     case = info["notebooks"][0]
     assert case["words"] > 390 and len(case["exhibits"]) == 1
     import math
@@ -697,7 +697,7 @@ def test_reading_order_with_time_estimates(casebook: Path) -> None:
     index = (casebook / "instructor" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><td>(\d)</td><td><a href="([^"]+)">.*?<td class="min">(\d+) min', index, re.S)
     assert [(r[0], r[1]) for r in rows] == [("1", "00_case.html"), ("2", "01_chapter.html"),
-                                           ("3", "05_sources.html")]
+                                           ("3", "06_sources.html")]
     assert int(rows[0][2]) == case["minutes"]
 
 
