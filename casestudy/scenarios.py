@@ -3,10 +3,11 @@
 :func:`home` computes a year of the car business in China under the 2026 purchase-tax rule
 with the parts notebook 04 walks through, so notebook and ``casestudy sweep`` share the code:
 costs calibrated once at seed 004's Q3 2025 base (:func:`unit_cost`, :func:`fixed_costs`);
-the price build-up (:func:`purchase_tax`, :func:`buyer_price`); volume from elasticities
-against rivals who pass the tax on (:func:`volume`); profit, margins and break-evens. Every
-input is a declared :class:`Parameter` (unit, default, allowed range, origin, source, the
-range a sensitivity uses). :mod:`casestudy.europe` adds the Europe 2027 model.
+the price build-up (:func:`purchase_tax`, :func:`buyer_price`); demand from elasticities
+against rivals who pass the tax on (:func:`volume`), capped by the factories' capacity; profit,
+margins and break-evens. Every input is a declared :class:`Parameter` (unit, default, allowed
+range, origin, source, the range a sensitivity uses). :mod:`casestudy.europe` adds the Europe
+2027 model; :mod:`casestudy.sweep` keeps the table of models by name.
 
 Why: seed 004 quotes Xiaomi's president that the car gross margin "may decline slightly" in
 2026 (the halved tax exemption, competition). The model makes the statement checkable without
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,8 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["Parameter", "Model", "ScenarioError", "HOME", "declare", "get_model", "unit_cost",
-           "fixed_costs", "purchase_tax", "buyer_price", "volume", "home", "evaluate", "tornado",
-           "solve"]
+__all__ = ["Parameter", "Model", "ScenarioError", "HOME", "declare", "unit_cost", "fixed_costs",
+           "purchase_tax", "buyer_price", "volume", "home", "evaluate", "tornado", "solve"]
 
 
 class ScenarioError(ParameterError, ValueError):
@@ -95,23 +95,31 @@ class Model:
 
 
 DECLARATIONS = Path(__file__).resolve().parent / "data" / "scenarios.toml"
-MODELS: dict[str, Model] = {}
 
 
-def declare(name: str, function: Callable[..., dict[str, Any]]) -> Model:
-    """Register the model ``name`` with the inputs (the shared base first) and outputs that
-    ``data/scenarios.toml`` declares: declarations with their sources are data."""
-    data = tomllib.loads(DECLARATIONS.read_text(encoding="utf-8"))
+def declare(name: str, function: Callable[..., dict[str, Any]],
+            sections: Sequence[str] | None = None, path: Path | None = None) -> Model:
+    """The model ``name``: its inputs are the entries of ``sections`` (default: the shared
+    ``base``, then ``name``) and its outputs ``[outputs.<name>]`` of ``path`` (default
+    ``data/scenarios.toml``): declarations with their sources are data, not code."""
+    path = path or DECLARATIONS
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     params = []
-    for entry in data["base"] + data[name]:
-        if "sample_range" in entry:
-            entry["sample_range"] = tuple(entry["sample_range"])
-        try:
-            params.append(Parameter(**entry))
-        except TypeError as exc:
-            raise ScenarioError(f"{DECLARATIONS}: parameter {entry.get('name')!r}: {exc}") from None
-    MODELS[name] = Model(name, tuple(params), data["outputs"][name], function)
-    return MODELS[name]
+    for section in sections or ("base", name):
+        if section not in data:
+            raise ScenarioError(f"{path}: no section [[{section}]] for the {name} model")
+        for entry in data[section]:
+            entry = {**entry}
+            if "sample_range" in entry:
+                entry["sample_range"] = tuple(entry["sample_range"])
+            try:
+                params.append(Parameter(**entry))
+            except TypeError as exc:
+                raise ScenarioError(f"{path}: parameter {entry.get('name')!r}: {exc}") from None
+    outputs = data.get("outputs", {}).get(name)
+    if not outputs:
+        raise ScenarioError(f"{path}: no [outputs.{name}] table for the {name} model")
+    return Model(name, tuple(params), dict(outputs), function)
 
 
 # -- the parts --------------------------------------------------------------------------
@@ -149,11 +157,12 @@ def volume(base_volume: Any, own_ratio: Any, rival_ratio: Any, elasticity: Any,
 
 
 def home(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit_q3: Any,
-         base_volume: Any, price: Any, vat_rate: Any, purchase_tax_rate: Any, exemption_2025: Any,
-         exemption_2026: Any, cap_2026: Any, absorbed_share: Any, elasticity: Any,
-         market_elasticity: Any, competitor_price_change_pct: Any, unit_cost_change_pct: Any,
-         fixed_cost_change_pct: Any) -> dict[str, Any]:
-    """The 2026 car business under these inputs (arrays broadcast); see the module docstring."""
+         base_volume: Any, capacity: Any, price: Any, vat_rate: Any, purchase_tax_rate: Any,
+         exemption_2025: Any, exemption_2026: Any, cap_2026: Any, absorbed_share: Any,
+         elasticity: Any, market_elasticity: Any, competitor_price_change_pct: Any,
+         unit_cost_change_pct: Any, fixed_cost_change_pct: Any) -> dict[str, Any]:
+    """The 2026 car business under these inputs (arrays broadcast); see the module docstring.
+    Deliveries are the lesser of demand and capacity."""
     cost = unit_cost(base_price, base_margin, unit_cost_change_pct)
     fixed = fixed_costs(base_price, base_margin, deliveries_q3, operating_profit_q3,
                         fixed_cost_change_pct)
@@ -166,7 +175,8 @@ def home(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit
     rival_base = buyer_price(base_price, vat_rate, purchase_tax(
         base_price, purchase_tax_rate, exemption_2026, cap_2026))
     rival = (1 + competitor_price_change_pct / 100) * rival_base / buyer_base
-    cars = volume(base_volume, buyer / buyer_base, rival, elasticity, market_elasticity)
+    demand = volume(base_volume, buyer / buyer_base, rival, elasticity, market_elasticity)
+    cars = np.minimum(demand, capacity)
     revenue_per_car = price - absorbed
     gp_per_car = revenue_per_car - cost
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -178,13 +188,15 @@ def home(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit
     return {
         "unit_cost": cost, "fixed_costs": fixed, "buyer_price_2025": buyer_base,
         "purchase_tax": tax, "extra_tax": extra, "absorbed": absorbed, "vat": price * vat_rate / 100,
-        "buyer_price": buyer, "deliveries": cars, "revenue_per_car": revenue_per_car,
-        "gross_profit_per_car": gp_per_car, "gross_margin_pct": margin,
-        "revenue": cars * revenue_per_car, "variable_costs": cars * cost,
-        "gross_profit": cars * gp_per_car, "operating_profit": operating,
+        "buyer_price": buyer, "demand": demand, "deliveries": cars,
+        "revenue_per_car": revenue_per_car, "gross_profit_per_car": gp_per_car,
+        "gross_margin_pct": margin, "revenue": cars * revenue_per_car,
+        "variable_costs": cars * cost, "gross_profit": cars * gp_per_car,
+        "operating_profit": operating,
         "operating_margin_pct": operating / (cars * revenue_per_car) * 100,
         "operating_profit_2025": base_operating, "break_even_volume": be_volume,
-        "price_cut_to_break_even_pct": op_per_car / price * 100,
+        # negative: a price cut the operating profit can absorb; positive: the rise a loss needs
+        "price_change_to_break_even_pct": -op_per_car / price * 100,
     }
 
 
@@ -192,22 +204,18 @@ HOME = declare("home", home)
 PARAMETERS = HOME.parameters
 
 
-def get_model(name: str | Model) -> Model:
-    """The model called ``name`` ("home" or "europe")."""
-    from . import europe  # noqa: F401  (registers the Europe model)
-
-    if isinstance(name, Model):
-        return name
-    if not isinstance(name, str) or name not in MODELS:
-        raise ScenarioError(f"unknown model {name!r}; expected one of home, europe")
-    return MODELS[name]
+def _model(model: Model) -> Model:
+    if not isinstance(model, Model):
+        raise ScenarioError(f"model {model!r}: expected a Model such as casestudy.scenarios.HOME "
+                            "(casestudy.sweep.get_model finds one by name)")
+    return model
 
 
-def evaluate(params: Mapping[str, Any] | None = None, model: str | Model = "home",
+def evaluate(params: Mapping[str, Any] | None = None, model: Model = HOME,
              **kwargs: Any) -> dict[str, Any]:
     """Validate inputs (missing ones at their defaults), evaluate, and broadcast the outputs;
     scalars in give floats out."""
-    m = get_model(model)
+    m = _model(model)
     given = {**(params or {}), **kwargs}
     for k in given:
         m.parameter(k)
@@ -225,10 +233,10 @@ def evaluate(params: Mapping[str, Any] | None = None, model: str | Model = "home
 
 
 def tornado(output: str, base: Mapping[str, Any] | None = None,
-            model: str | Model = "home") -> pd.DataFrame:
+            model: Model = HOME) -> pd.DataFrame:
     """One input at a time at each end of its declared range, the others at ``base``;
-    rows sorted by swing (largest first)."""
-    m = get_model(model)
+    rows sorted by swing (largest first). A swing of zero is a finding to explain, not noise."""
+    m = _model(model)
     if output not in m.outputs:
         raise ScenarioError(f"unknown output {output!r}; known: {', '.join(m.outputs)}")
     base = dict(base or {})
@@ -245,10 +253,10 @@ def tornado(output: str, base: Mapping[str, Any] | None = None,
 
 
 def solve(parameter: str, output: str, target: float, lo: float, hi: float,
-          base: Mapping[str, Any] | None = None, model: str | Model = "home") -> float:
+          base: Mapping[str, Any] | None = None, model: Model = HOME) -> float:
     """The value of ``parameter`` in ``[lo, hi]`` at which ``output`` equals ``target`` (the
     first crossing on a fine grid, refined by bisection); NaN if there is none."""
-    m = get_model(model)
+    m = _model(model)
     base = {k: v for k, v in (base or {}).items() if k != parameter}
     f = lambda x: np.asarray(evaluate({**base, parameter: x}, m)[output]) - target  # noqa: E731
     xs = np.linspace(lo, hi, 2001)

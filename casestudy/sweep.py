@@ -1,6 +1,8 @@
-"""Parameter sweeps of the scenario models (home 2026, Europe 2027), in-process and vectorised.
+"""Parameter sweeps of the scenario models, in-process and vectorised, and their table by name.
 
-A sweep is one DataFrame, row ``i`` scenario ``i``: every declared parameter (given or default)
+:data:`MODELS` lists every model ``casestudy sweep --model NAME`` knows: its declaration
+sections in ``data/scenarios.toml``, its evaluation function and the notebook that renders a
+scenario. Adding a model is one row there. A sweep is one DataFrame, row ``i`` scenario ``i``: every declared parameter (given or default)
 beside the model's outputs, over a full grid or a seeded uniform sample of the declared ranges.
 It runs in-process because a notebook run costs seconds per scenario and the vectorised model
 microseconds (``benchmarks/bench_sweep.py``); only chosen rows are rendered as notebooks.
@@ -10,22 +12,51 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from . import europe, scenarios
 from .errors import CasestudyError
-from .scenarios import Model, ScenarioError, evaluate, get_model
+from .scenarios import Model, ScenarioError, evaluate
 
-__all__ = ["MAX_ROWS", "SweepError", "add_sweep_arguments", "full_grid", "random_sample",
-           "render_scenarios", "sweep_command", "write_results"]
+__all__ = ["MAX_ROWS", "MODELS", "ModelEntry", "SweepError", "add_sweep_arguments", "full_grid",
+           "get_model", "random_sample", "render_scenarios", "sweep_command", "write_results"]
 
 MAX_ROWS = 10_000_000
-DEFAULT_NOTEBOOK = "notebooks/04_ev_scenarios.ipynb"
 DEFAULT_OUTDIR = "build/scenarios"
+
+
+class ModelEntry(NamedTuple):
+    """A row of :data:`MODELS`: the ``data/scenarios.toml`` sections holding the model's inputs
+    (in argument order; its outputs are ``[outputs.<name>]``), its vectorised function, and the
+    notebook ``--render`` executes by default."""
+
+    sections: tuple[str, ...]
+    function: Callable[..., dict[str, Any]]
+    notebook: str
+
+
+#: The scenario models by name (read-only). A new model adds one row, e.g.
+#: ``"appliances": ModelEntry(("appliances",), appliances.appliances, "notebooks/05_options.ipynb")``
+MODELS: Mapping[str, ModelEntry] = MappingProxyType({
+    "home": ModelEntry(("base", "home"), scenarios.home, "notebooks/04_ev_scenarios.ipynb"),
+    "europe": ModelEntry(("base", "europe"), europe.europe, "notebooks/04_ev_scenarios.ipynb"),
+})
+
+
+def get_model(name: str | Model) -> Model:
+    """The model called ``name`` in :data:`MODELS` (a :class:`Model` is returned as it is)."""
+    if isinstance(name, Model):
+        return name
+    if not isinstance(name, str) or name not in MODELS:
+        raise ScenarioError(f"unknown model {name!r}; expected one of {', '.join(MODELS)}")
+    entry = MODELS[name]
+    return scenarios.declare(name, entry.function, entry.sections)
 
 
 class SweepError(CasestudyError, ValueError):
@@ -128,7 +159,7 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
     bad = [r for r in rows if isinstance(r, bool) or not 0 <= r < len(df)]
     if bad:
         raise SweepError(f"row {bad[0]!r} does not exist; the table has rows 0 to {len(df) - 1}")
-    known = {p.name for m in ("home", "europe") for p in get_model(m).parameters}
+    known = {p.name for m in MODELS for p in get_model(m).parameters}
     names = [c for c in df.columns if c in known]
     Path(outdir).mkdir(parents=True, exist_ok=True)
     written = []
@@ -152,9 +183,9 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``casestudy sweep`` options to ``parser``."""
-    parser.add_argument("--model", default="home", choices=("home", "europe"),
-                        help="home: the 2026 car business in China (default); europe: a car made "
-                             "in China sold in Germany, 2027")
+    parser.add_argument("--model", default="home", choices=tuple(MODELS),
+                        help="the scenario model (default home: the 2026 car business in China; "
+                             "europe: a car made in China sold in Germany, 2027)")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="sweep a parameter over these values (repeat for a full grid)")
     parser.add_argument("--sample", type=int, default=None, metavar="N",
@@ -165,8 +196,9 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the table to FILE (.csv or .parquet)")
     parser.add_argument("--render", default=None, metavar="ROWS",
                         help="render these rows (e.g. 0,3,5-7) as executed notebooks (papermill)")
-    parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, metavar="PATH",
-                        help=f"notebook to render (default: {DEFAULT_NOTEBOOK})")
+    parser.add_argument("--notebook", default=None, metavar="PATH",
+                        help="notebook to render (default: the model's own, e.g. "
+                             f"{MODELS['home'].notebook})")
     parser.add_argument("--outdir", default=DEFAULT_OUTDIR, metavar="DIR",
                         help=f"folder for rendered notebooks (default: {DEFAULT_OUTDIR})")
 
@@ -230,6 +262,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         with pd.option_context("display.max_columns", None, "display.width", 200):
             print((df if len(df) <= 20 else df.describe()).T.to_string())
     if rows:
-        for r, p in zip(rows, render_scenarios(df, rows, args.notebook, args.outdir)):
+        notebook = args.notebook or MODELS[m.name].notebook
+        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir)):
             print(f"rendered scenario row {r}: {p}")
     return 0
