@@ -1,6 +1,7 @@
 """The stored notebook 04_ev_scenarios: its headline figures equal the model's output at the
-defaults (so notebook and sweep cannot drift), the checks answer right and not yet, and the
-old exhibit tests' checks live on (calibration, tax, break-evens, Europe)."""
+defaults (so notebook and sweep cannot drift), the checks answer right and not yet, the
+exhibits' checks (calibration, tax, signed break-evens, zero bars, Europe under both duty rates),
+and the teaching note's form (exact references, no history, no claimed classroom experience)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 import casestudy as cs
+from casestudy import europe as eu
 from casestudy import scenarios as sc
 
 NB = Path(__file__).resolve().parents[1] / "notebooks" / "04_ev_scenarios.ipynb"
@@ -61,19 +63,72 @@ def test_break_evens_as_stored(exhibits) -> None:
     r = sc.evaluate()
     answers = exhibits["4.6"]["answer"].tolist()
     assert answers[0] == cs.fmt(round(r["break_even_volume"]), "cars")
-    assert answers[1] == cs.fmt(r["price_cut_to_break_even_pct"], "%", digits=1)
+    assert r["price_change_to_break_even_pct"] < 0  # a profit at the defaults: room for a cut
+    assert answers[1] == f"a cut of {cs.fmt(abs(r['price_change_to_break_even_pct']), '%', digits=1)}"
+    assert "-" not in answers[1] and "−" not in answers[1]
     price = sc.solve("price", "operating_profit", 0, 130_000, 260_000)
     assert answers[2] == cs.fmt(price, "CNY", digits=0)
 
 
+def test_zero_bars_are_explained() -> None:
+    home = _text("Inputs with a bar of zero width at this run's values")
+    assert "own-price elasticity: " in home and "factories' capacity: " in home
+    europe = _text("The widest bar is **dealer's commission**")
+    assert "price premium set: " in europe
+
+
 def test_europe_as_stored(exhibits) -> None:
-    e = sc.evaluate(model="europe")
-    stack = exhibits["4.10a"].set_index("part")["EUR per car"]
-    assert stack["countervailing duty"] == cs.fmt(e["countervailing_duty"], "EUR", digits=0)
-    assert stack["buyer pays"] == cs.fmt(e["buyer_price"], "EUR", digits=0)
-    assert stack["gross margin"] == cs.fmt(e["gross_margin_pct"], "%", digits=1)
-    duties = exhibits["4.8a"].set_index("ref_id")
-    assert duties.loc["eu-cvd-rate-xiaomi", "total, %"] == pytest.approx(45.3)
+    e = sc.evaluate(model=eu.EUROPE)
+    c = sc.evaluate(model=eu.EUROPE, countervailing_duty_pct=20.7)
+    stack = exhibits["4.10a"].set_index("per car")
+    assert list(stack.columns) == ["this run's rate, 35.3%", "cooperating rate, 20.7%"]
+    for col, out in zip(stack.columns, (e, c)):
+        assert stack.loc["countervailing duty", col] == cs.fmt(out["countervailing_duty"], "EUR", digits=0)
+        assert stack.loc["buyer pays", col] == cs.fmt(out["buyer_price"], "EUR", digits=0)
+        assert stack.loc["contribution", col] == cs.fmt(out["contribution_per_car"], "EUR", digits=0)
+        assert stack.loc["premium that breaks even", col] == cs.fmt(
+            out["break_even_premium_pct"], "%", digits=1)
+    assert stack.loc["memo: customs value"].iloc[0] == cs.fmt(e["customs_value"], "EUR", digits=0)
+    duties = exhibits["4.8a"]
+    assert "ref_id" not in duties.columns
+    xiaomi = duties[duties["entity"].str.startswith("Xiaomi")]
+    assert xiaomi["total, %"].tolist() == [pytest.approx(45.3)]
+    assert "unchecked" in xiaomi["entity"].iloc[0]
+    tornado = exhibits["4.12a"].set_index("input")
+    assert tornado.loc["price premium set", "swing"] == "0.0 pp"
+
+
+def test_student_exhibits_show_no_machine_ids(exhibits) -> None:
+    for number, table in exhibits.items():
+        text = table.to_csv()
+        assert "ref_id" not in table.columns and "fact_id" not in table.columns, number
+        assert not any(s in text for s in ("eu-cvd-rate", "eu-bev-", "s004-")), number
+
+
+def test_no_intermediate_output_is_displayed() -> None:
+    for cell in json.loads(NB.read_text())["cells"]:
+        for o in cell.get("outputs", []):
+            text = "".join(o.get("data", {}).get("text/plain", ""))
+            assert "e+0" not in text and "e+1" not in text, text[:200]
+
+
+def test_teaching_note_is_balanced_exact_and_without_history() -> None:
+    cells = json.loads(NB.read_text())["cells"]
+    guide = " ".join("".join(c["source"]) for c in cells
+                     if {"teaching-note"} & set(c["metadata"].get("tags", [])))
+    for phrase in ("my own verdict", "old version", "earlier version", "usually shifts",
+                   "around exhibit", "re-audit"):
+        assert phrase not in guide.lower(), phrase
+    assert "one view" in guide.lower() and "what would change this view" in guide.lower()
+    for option in ("*Europe first:*", "*The appliance war at home first:*", "*Trust first:*"):
+        assert option in guide
+    assert "by construction" in guide  # the Lerner default's consequence
+    stored = {m for c in cells for o in c.get("outputs", [])
+              for m in [o.get("metadata", {}).get("casestudy", {}).get("exhibit")] if m}
+    stored |= {n.rstrip("ab") for n in stored}
+    import re
+    for ref in re.findall(r"Exhibits? (\d+\.\d+[a-z]?)", guide):
+        assert ref in stored or ref.rstrip("ab") in stored, ref
 
 
 def test_no_constant_cost_conclusion_survives() -> None:

@@ -139,3 +139,29 @@ def test_render_scenarios_with_papermill(tmp_path: Path) -> None:
         assert f"scenario_row={row} price={df.loc[row, 'price']:.0f}" in out
     with pytest.raises(SweepError, match="row 9 does not exist"):
         sw.render_scenarios(df, [9], nb, tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(sw.MODELS))
+def test_every_model_of_the_table_sweeps(name: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`casestudy sweep --model NAME` covers every model the table lists."""
+    m = sw.get_model(name)
+    entry = sw.MODELS[name]
+    assert m.function is entry.function and Path(entry.notebook).suffix == ".ipynb"
+    df = sw.random_sample(50, 3, model=name)
+    assert list(df.columns) == list(m.names) + list(m.outputs) and len(df) == 50
+    out = tmp_path / f"{name}.csv"
+    assert run_cli("--model", name, "--sample", "50", "--seed", "3", "-o", str(out)) == 0
+    assert f"wrote 50 {name} scenario(s)" in capsys.readouterr().out
+    np.testing.assert_allclose(pd.read_csv(out)[m.names[0]], df[m.names[0]])
+
+
+def test_render_defaults_to_the_models_own_notebook(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    monkeypatch.setattr(sw, "render_scenarios",
+                        lambda df, rows, notebook, outdir: seen.append(notebook) or [])
+    assert run_cli("--model", "europe", "--render", "0") == 0
+    assert seen == [sw.MODELS["europe"].notebook]
+    assert run_cli("--model", "home", "--render", "0", "--notebook", "x.ipynb") == 0
+    assert seen[-1] == "x.ipynb"
