@@ -181,13 +181,15 @@ def home(base_price: Any, base_margin: Any, deliveries_q3: Any, operating_profit
     gp_per_car = revenue_per_car - cost
     with np.errstate(divide="ignore", invalid="ignore"):
         margin = gp_per_car / revenue_per_car * 100
-        be_volume = np.where(gp_per_car > 0, fixed / np.where(gp_per_car > 0, gp_per_car, 1), np.nan)
+        positive = gp_per_car > 0
+        be_volume = np.where(positive, fixed / np.where(positive, gp_per_car, 1), np.nan)
         op_per_car = gp_per_car - fixed / cars
     operating = cars * gp_per_car - fixed
     base_operating = base_volume * (base_price - unit_cost(base_price, base_margin)) - fixed
     return {
         "unit_cost": cost, "fixed_costs": fixed, "buyer_price_2025": buyer_base,
-        "purchase_tax": tax, "extra_tax": extra, "absorbed": absorbed, "vat": price * vat_rate / 100,
+        "purchase_tax": tax, "extra_tax": extra, "absorbed": absorbed,
+        "vat": price * vat_rate / 100,
         "buyer_price": buyer, "demand": demand, "deliveries": cars,
         "revenue_per_car": revenue_per_car, "gross_profit_per_car": gp_per_car,
         "gross_margin_pct": margin, "revenue": cars * revenue_per_car,

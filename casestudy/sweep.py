@@ -2,8 +2,9 @@
 
 :data:`MODELS` lists every model ``casestudy sweep --model NAME`` knows: its declaration
 sections in ``data/scenarios.toml``, its evaluation function and the notebook that renders a
-scenario. Adding a model is one row there. A sweep is one DataFrame, row ``i`` scenario ``i``: every declared parameter (given or default)
-beside the model's outputs, over a full grid or a seeded uniform sample of the declared ranges.
+scenario. Adding a model is one row there. A sweep is one DataFrame, row ``i`` scenario
+``i``: every declared parameter (given or default) beside the model's outputs, over a full grid
+or a seeded uniform sample of the declared ranges.
 It runs in-process because a notebook run costs seconds per scenario and the vectorised model
 microseconds (``benchmarks/bench_sweep.py``); only chosen rows are rendered as notebooks.
 """
@@ -41,8 +42,8 @@ class ModelEntry(NamedTuple):
     notebook: str
 
 
-#: The scenario models by name (read-only). A new model adds one row, e.g.
-#: ``"appliances": ModelEntry(("appliances",), appliances.appliances, "notebooks/05_options.ipynb")``
+#: The scenario models by name (read-only). A new model adds one row, e.g. ``"appliances":
+#: ModelEntry(("appliances",), appliances.appliances, "notebooks/05_options.ipynb")``
 MODELS: Mapping[str, ModelEntry] = MappingProxyType({
     "home": ModelEntry(("base", "home"), scenarios.home, "notebooks/04_ev_scenarios.ipynb"),
     "europe": ModelEntry(("base", "europe"), europe.europe, "notebooks/04_ev_scenarios.ipynb"),
@@ -95,7 +96,7 @@ def full_grid(values: Mapping[str, Sequence[Any]], base: Mapping[str, Any] | Non
         raise SweepError(f"the grid has {n:,} scenarios; at most {MAX_ROWS:,} are allowed "
                          "(use --sample)")
     grids = np.meshgrid(*axes.values(), indexing="ij")
-    return _table({k: g.ravel() for k, g in zip(axes, grids)}, n, base, m)
+    return _table({k: g.ravel() for k, g in zip(axes, grids, strict=True)}, n, base, m)
 
 
 def random_sample(n: int, seed: int, model: str | Model = "home") -> pd.DataFrame:
@@ -263,6 +264,6 @@ def sweep_command(args: argparse.Namespace) -> int:
             print((df if len(df) <= 20 else df.describe()).T.to_string())
     if rows:
         notebook = args.notebook or MODELS[m.name].notebook
-        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir)):
+        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir), strict=True):
             print(f"rendered scenario row {r}: {p}")
     return 0

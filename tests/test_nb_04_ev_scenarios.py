@@ -64,7 +64,8 @@ def test_break_evens_as_stored(exhibits) -> None:
     answers = exhibits["4.6"]["answer"].tolist()
     assert answers[0] == cs.fmt(round(r["break_even_volume"]), "cars")
     assert r["price_change_to_break_even_pct"] < 0  # a profit at the defaults: room for a cut
-    assert answers[1] == f"a cut of {cs.fmt(abs(r['price_change_to_break_even_pct']), '%', digits=1)}"
+    cut = cs.fmt(abs(r["price_change_to_break_even_pct"]), "%", digits=1)
+    assert answers[1] == f"a cut of {cut}"
     assert "-" not in answers[1] and "−" not in answers[1]
     price = sc.solve("price", "operating_profit", 0, 130_000, 260_000)
     assert answers[2] == cs.fmt(price, "CNY", digits=0)
@@ -82,10 +83,10 @@ def test_europe_as_stored(exhibits) -> None:
     c = sc.evaluate(model=eu.EUROPE, countervailing_duty_pct=20.7)
     stack = exhibits["4.10a"].set_index("per car")
     assert list(stack.columns) == ["this run's rate, 35.3%", "cooperating rate, 20.7%"]
-    for col, out in zip(stack.columns, (e, c)):
-        assert stack.loc["countervailing duty", col] == cs.fmt(out["countervailing_duty"], "EUR", digits=0)
-        assert stack.loc["buyer pays", col] == cs.fmt(out["buyer_price"], "EUR", digits=0)
-        assert stack.loc["contribution", col] == cs.fmt(out["contribution_per_car"], "EUR", digits=0)
+    for col, out in zip(stack.columns, (e, c), strict=True):
+        for row, key in [("countervailing duty", "countervailing_duty"),
+                         ("buyer pays", "buyer_price"), ("contribution", "contribution_per_car")]:
+            assert stack.loc[row, col] == cs.fmt(out[key], "EUR", digits=0)
         assert stack.loc["premium that breaks even", col] == cs.fmt(
             out["break_even_premium_pct"], "%", digits=1)
     assert stack.loc["memo: customs value"].iloc[0] == cs.fmt(e["customs_value"], "EUR", digits=0)

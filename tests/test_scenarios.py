@@ -48,7 +48,7 @@ def test_reference_backed_defaults_equal_their_references() -> None:
     assert cvd.sample_range == (refs.loc["eu-cvd-rate-cooperating-not-sampled", "value"],
                                 refs.loc["eu-cvd-rate-all-other", "value"])
     # the Xiaomi line says it is unsettled, and what decides it
-    assert "unchecked" in refs.loc["eu-cvd-rate-xiaomi", "entity"]
+    assert "unchecked" in refs.loc["eu-cvd-rate-xiaomi", "note"]
     assert "annex" in refs.loc["eu-cvd-rate-xiaomi", "note"]
 
 
@@ -192,13 +192,15 @@ def test_europe_tornado_and_its_zero_bar() -> None:
 
 def test_europe_build_up_adds_up() -> None:
     rng = np.random.default_rng(3)
-    params = {p.name: rng.uniform(*p.sample_range, 500) for p in eu.EUROPE.parameters if p.sample_range}
+    params = {p.name: rng.uniform(*p.sample_range, 500) for p in eu.EUROPE.parameters
+              if p.sample_range}
     r = sc.evaluate(params, eu.EUROPE)
     parts = (r["unit_cost"] + r["transport_cost"] + r["import_duty"] + r["countervailing_duty"]
              + r["homologation_cost"] + r["dealer_cost"] + r["selling_cost"]
              + r["contribution_per_car"] + r["vat"])
     np.testing.assert_allclose(parts, r["buyer_price"], rtol=1e-12)
-    np.testing.assert_allclose(r["landed_cost"] + r["gross_profit_per_car"], r["net_price"], rtol=1e-12)
+    np.testing.assert_allclose(r["landed_cost"] + r["gross_profit_per_car"], r["net_price"],
+                               rtol=1e-12)
     np.testing.assert_allclose(r["customs_value"], r["export_price"] + r["transport_cost"])
     # import VAT: charged at the border on customs value plus duties, deducted again, so it is
     # no part of the landed cost, the margin or the buyer price

@@ -160,7 +160,7 @@ def test_render_defaults_to_the_models_own_notebook(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
     monkeypatch.setattr(sw, "render_scenarios",
-                        lambda df, rows, notebook, outdir: seen.append(notebook) or [])
+                        lambda df, rows, notebook, outdir: seen.append(notebook) or rows)
     assert run_cli("--model", "europe", "--render", "0") == 0
     assert seen == [sw.MODELS["europe"].notebook]
     assert run_cli("--model", "home", "--render", "0", "--notebook", "x.ipynb") == 0
