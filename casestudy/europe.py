@@ -2,7 +2,7 @@
 Germany, and its margin against the home market.
 
 :func:`europe` builds the German price of one car from its parts (per car, in euros), seen from
-the group: the home car's calibrated variable cost (:func:`casestudy.scenarios.unit_cost`)
+the group: the home car's calibrated variable cost (:func:`casestudy.modelbase.unit_cost`)
 converted at ``cny_per_eur``; transport to an EU port; the EU's normal import duty and the
 countervailing duty, both on the customs value, which is the export (transfer) price Xiaomi's
 Chinese company charges its importer (cost plus ``transfer_markup_pct``) plus transport;
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .scenarios import declare, unit_cost
+from .modelbase import declare, unit_cost
 
 __all__ = ["EUROPE", "PARAMETERS", "europe"]
 
