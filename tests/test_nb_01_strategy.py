@@ -142,8 +142,9 @@ def test_stored_key_figures_follow_the_facts(stored):
     n = len(_curated()["business_model"])
     assert f"{n} of the {n} readings are in view, in the era(s): 2013, 2015, 2025." in text
     # Exhibit 1.7's bars are drawn from this table (the fall given its sign):
-    moves = [t for t in _output_texts(stored) if "s000-share-two-day-fall" in t and "change" in t]
+    moves = [t for t in _output_texts(stored) if "the two days after" in t and "change" in t]
     assert moves and "-8.0" in moves[0] and "2.4" in moves[0]
+    assert not any("s000-share" in t for t in _output_texts(stored))  # no fact ids shown
 
 
 # -- the exercises -------------------------------------------------------------------

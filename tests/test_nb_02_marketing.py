@@ -47,7 +47,7 @@ def corpus():
 def test_seed_001_is_not_counted_by_default(nb):
     table = _text(nb, "Exhibit 2.1.")
     row = next(line for line in table.splitlines() if line.strip().startswith("001"))
-    assert row.split()[4:6] == ["False", "False"]          # names Xiaomi, counted
+    assert row.split()[3:5] == ["False", "False"]          # names Xiaomi, counted
     assert "001" not in _text(nb, "Exhibit 2.3.").split("\n")[1]  # the heatmap's Source line
     assert not any(line.startswith("001") for line in _text(nb, "Exhibit 2.2.").splitlines())
 
