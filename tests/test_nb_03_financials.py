@@ -230,3 +230,28 @@ def test_car_price_parameter_default_is_the_fact():
     assert "s004-q3-2025-ev-average-price" in price.source and price.unit == "CNY per vehicle"
     with pytest.raises(cs.ParameterError, match="car_price"):
         cs.parameters.check_values("03_financials", {"car_price": "cheap"})
+
+
+def test_q2_2025_car_margin_and_the_guide(ex):
+    """Exhibit 3.15 draws the Q2 2025 segment margin; the guide carries no verdict or history."""
+    refs = cs.load_references().set_index("ref_id")
+    assert refs.loc["xiaomi-ev-gross-margin-2025-q2", "value"] == 26.4
+    assert "xiaomi-q2-2025" == refs.loc["xiaomi-ev-gross-margin-2025-q2", "doc_id"]
+    assert "given for 6 of these quarters, was highest in 2025-Q2 (26.4%)" in ex["prose"]
+    assert "2025-08-19" in ex["3.15"]  # the Q2 2025 announcement is on the Source line
+    nb = json.loads(Path(NOTEBOOK).read_text(encoding="utf-8"))
+    note = "".join("".join(c["source"]) for c in nb["cells"]
+                   if "teaching-note" in c["metadata"].get("tags", []))
+    assert "earlier version" not in note and "corrected comparison" not in note
+    assert "One view, the author's" in note and "has not been taught yet" in note
+
+
+def test_no_machine_ids_or_raw_numbers_in_outputs():
+    nb = json.loads(Path(NOTEBOOK).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if {"answer", "remove-output"} & set(cell["metadata"].get("tags", [])):
+            continue
+        for o in cell.get("outputs", []):
+            text = "".join(o.get("data", {}).get("text/plain", "")) + "".join(o.get("text", ""))
+            raw = r"\d\.\d+e[+-]\d+|np\.float|\bs00\d-|\bxiaomi-[a-z]"  # sci. notation, ids
+            assert not re.search(raw, text), text[:200]
