@@ -142,8 +142,9 @@ def test_stored_key_figures_follow_the_facts(stored):
     n = len(_curated()["business_model"])
     assert f"{n} of the {n} readings are in view, in the era(s): 2013, 2015, 2025." in text
     # Exhibit 1.7's bars are drawn from this table (the fall given its sign):
-    moves = [t for t in _output_texts(stored) if "s000-share-two-day-fall" in t and "change" in t]
+    moves = [t for t in _output_texts(stored) if "the two days after" in t and "change" in t]
     assert moves and "-8.0" in moves[0] and "2.4" in moves[0]
+    assert not any("s000-share" in t for t in _output_texts(stored))  # no fact ids shown
 
 
 # -- the exercises -------------------------------------------------------------------
@@ -228,3 +229,41 @@ def test_student_edition_runs_with_exercises_unanswered(runs):
     text = "\n".join(_output_texts(runs["student"]))
     assert "01-q1: not yet." in text and "01-q2: not yet." in text  # (text/plain and Markdown)
     assert ": right." not in text and ": wrong." not in text
+
+
+# -- the audit against the originals -----------------------------------------------------
+
+
+def test_swot_and_channels_name_their_speakers():
+    data = _curated()
+    strength = data["swot"][0]
+    assert "editors of the 2015 training notes" in strength["text"]
+    assert "003:claim:community-power" in strength["evidence"]
+    channels = [e for e in data["business_model"]
+                if e["era"] == "2015" and e["dimension"] == "channels"]
+    assert "general maxim, not a description of Xiaomi" in channels[0]["text"]
+
+
+def test_seed_annotations_as_strong_as_their_sources():
+    corpus = cs.load_corpus()
+    claims = corpus.claims().set_index("claim_id")["gloss"]
+    jobs = claims["jobs-style-american"]
+    assert "does not say where he said this" in jobs  # only the counterfactual is Forbes'
+    assert jobs.index("volgens hem") < jobs.index("Forbes")
+    assert "Pinecone" in claims["trial-doubts"] and "澎湃, Surge" in claims["trial-doubts"]
+    facts = corpus.facts().set_index("fact_id")
+    assert "first time in 2019" in facts.loc["s000-revenue-2020", "note"]
+    flags = corpus.text_issues()
+    monthly = flags[flags["original"].str.contains("monthly profit", regex=False)]
+    assert len(monthly) == 3 and not monthly["note"].str.contains("mistranslat").any()
+    refs = cs.load_references().set_index("ref_id")
+    assert refs.loc["xiaomi-revenue-threshold-2019", "doc_id"] == "xiaomi-letter-2019-results"
+
+
+def test_teaching_note_gives_every_option_its_case_and_no_history(stored):
+    note = "".join("".join(c["source"]) for c in stored["cells"]
+                   if "teaching-note" in c["metadata"].get("tags", []))
+    for option in ("*Europe first.*", "*The appliance war at home.*", "*Trust first.*"):
+        assert option in note, option
+    assert "Our verdict" not in note and "re-audit" not in note and "tend to" not in note
+    assert "One view, the author's" in note and "has not been taught yet" in note

@@ -47,7 +47,7 @@ def corpus():
 def test_seed_001_is_not_counted_by_default(nb):
     table = _text(nb, "Exhibit 2.1.")
     row = next(line for line in table.splitlines() if line.strip().startswith("001"))
-    assert row.split()[4:6] == ["False", "False"]          # names Xiaomi, counted
+    assert row.split()[3:5] == ["False", "False"]          # names Xiaomi, counted
     assert "001" not in _text(nb, "Exhibit 2.3.").split("\n")[1]  # the heatmap's Source line
     assert not any(line.startswith("001") for line in _text(nb, "Exhibit 2.2.").splitlines())
 
@@ -153,3 +153,42 @@ def test_parameters_of_substance():
     assert spec["normalisation"].choices == ("per_1000", "share")
     assert spec["xiaomi_only"].default is True
     assert "trust" in spec["concepts"].default and "community" in spec["concepts"].default
+
+
+# -- the audit against the originals: speakers and the analyst's links ------------------
+
+
+def test_flywheel_keeps_the_general_remark_caveat():
+    flywheel = tomllib.loads(DATA.read_text(encoding="utf-8"))["flywheel"]
+    steps = {e["step"]: e["text"] for e in flywheel}
+    assert "general remark, not a Xiaomi figure" in steps["Free media"]
+    assert "at almost zero cost" not in steps["Free media"]  # the old, unqualified wording
+
+
+def test_seed_003_glosses_name_their_speaker(corpus):
+    claims = corpus.claims()
+    glosses = claims[claims["seed_id"] == S003].set_index("claim_id")["gloss"]
+    assert glosses["community-power"].startswith("The editors' introduction")
+    assert glosses["connection-and-trust"].startswith("Group 2, as a general maxim")
+    assert glosses["near-zero-cost-channels"].startswith("Group 3, as a general remark")
+    speakers = ("Group ", "The editors' introduction", "The foreword")
+    assert all(g.startswith(speakers) for g in glosses), [g[:40] for g in glosses
+                                                          if not g.startswith(speakers)]
+
+
+def test_glossary_separates_the_source_from_the_analysts_link():
+    terms = {t["term"]: t["explanation"] for t in tomllib.loads(
+        (Path(cs.__file__).parent / "data" / "glossary.toml").read_text(encoding="utf-8"))["terms"]}
+    assert "does not use the term" in terms["深度分销"] and "our reading" in terms["深度分销"]
+    assert "names no product" in terms["爆品"] and "credits Xiaomi's early rise" not in terms["爆品"]
+    assert "does not define either term" in terms["traffic-driven vs value-driven"]
+    assert "ours, not the article's" in terms["traffic-driven vs value-driven"]
+    assert "the school's, not Xiaomi's" in terms["社区商务"]
+
+
+def test_teaching_note_states_expectations_not_a_verdict(nb):
+    note = "".join("".join(c["source"]) for c in nb["cells"]
+                   if "teaching-note" in c["metadata"].get("tags", []))
+    assert "verdict" not in note.lower() and "old version" not in note
+    assert "One view, the author's" in note and "What would change it" in note
+    assert "has not been taught yet" in note and "tend to" not in note
