@@ -298,6 +298,20 @@ def test_the_prose_figures_are_the_facts(nb):
         assert cs.fmt(row["value"], row["unit"]) in prose, fid
 
 
+def test_notes_number_group_and_flag_missing_passages():
+    from casestudy.notes import Notes
+    notes = Notes(cs.load_corpus(), cs.load_references())
+    first = notes.para("A {x} sentence.", "s004-q3-2025-revenue s004-trust-chain xiaomi-q3-2025", x="short")
+    second = notes.para("Another.", "no-such-passage")
+    assert first.text == "A short sentence. <sup>[1](#note-1)</sup>"
+    assert second.text.endswith("<sup>[2](#note-2)</sup>")
+    lines = notes.render().text.splitlines()
+    assert lines[0].startswith('1. <a id="note-1"></a>Seed 004: [fact](sources.html#s004-fact-')
+    assert "[claim](sources.html#s004-claim-s004-trust-chain); Xiaomi Corporation" in lines[0]
+    assert lines[0].endswith("[document](sources.html#ref-xiaomi-q3-2025).")
+    assert lines[1] == '2. <a id="note-2"></a>No-such-passage (not in these sources).'
+
+
 # -- the glossary data file ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
