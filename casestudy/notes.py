@@ -1,12 +1,8 @@
 """Numbered notes for a case's narrative, as printed cases cite: each paragraph ends in one
-superscript note number, and a Notes section lists each note's passages with links to the
-sources page (``sources.html#s004-fact-<id>``, ``#ref-<doc>``).
-
-A :class:`Notes` is made once per notebook run; it resolves the short ids a notebook uses
-(a fact, event or claim id of the corpus, a reference document or figure id) to the
-sources page's anchors, so the prose never spells out an anchor and a renamed annotation
-shows as a missing passage in its note rather than as a broken link.
-"""
+superscript note number; the Notes section lists each note's passages with links to the
+sources page (``sources.html#s004-fact-<id>``, ``#ref-<doc>``).  Notebooks name passages by
+their short ids (a fact, event or claim id, a reference document or figure id), so a renamed
+annotation shows as a missing passage in its note, never as a broken link."""
 
 from __future__ import annotations
 
@@ -20,26 +16,11 @@ from .display import Markdown, escape_md, md
 from .references import reference_citation
 from .site.sources import span_anchor
 
-_KINDS = (("fact", "facts", "fact_id"), ("event", "events", "event_id"),
-          ("claim", "claims", "claim_id"))
-
-
-def _seed_anchors(corpus: Corpus) -> dict[str, tuple[str, str, str]]:
-    """Each fact, event and claim id -> (short seed number, kind, anchor on the sources page)."""
-    out: dict[str, tuple[str, str, str]] = {}
-    for kind, table, col in _KINDS:
-        frame = getattr(corpus, table)()
-        for seed, ident in zip(frame["seed_id"], frame[col]):
-            out.setdefault(ident, (seed.split("_", 1)[0], kind, span_anchor(seed, kind, ident)))
-    return out
-
 
 @dataclass
 class Notes:
     """The notes of one narrative: ``para`` adds a paragraph and its note, ``render`` the list.
-
-    ``corpus`` gives the seed passages, ``refs`` (``load_references()``) the documents.
-    """
+    ``corpus`` gives the seed passages, ``refs`` (``load_references()``) the documents."""
 
     corpus: Corpus
     refs: pd.DataFrame
@@ -47,12 +28,16 @@ class Notes:
     _seeds: dict[str, tuple[str, str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._seeds = _seed_anchors(self.corpus)
+        for kind, table, col in (("fact", "facts", "fact_id"), ("event", "events", "event_id"),
+                                 ("claim", "claims", "claim_id")):
+            frame = getattr(self.corpus, table)()
+            for seed, ident in zip(frame["seed_id"], frame[col]):
+                self._seeds.setdefault(ident, (seed.split("_", 1)[0], kind,
+                                               span_anchor(seed, kind, ident)))
 
     def para(self, template: str, cites: str, /, note: str = "", **values: Any) -> Markdown:
-        """One paragraph: ``template`` filled through :func:`casestudy.md`, ending in the
-        number of a new note citing ``cites`` (ids separated by spaces) with ``note`` as
-        its lead text (the casebook's own words, e.g. what the passages contradict)."""
+        """One paragraph: ``template`` filled through :func:`casestudy.md`, ending in the number
+        of a new note citing ``cites`` (ids separated by spaces), led by ``note`` if given."""
         number = len(self.entries) + 1
         self.entries.append((note, tuple(cites.split())))
         return md(template + f" <sup>[{number}](#note-{number})</sup>", **values)
@@ -61,34 +46,28 @@ class Notes:
         for col, label in (("doc_id", "document"), ("ref_id", "figure")):
             hit = self.refs[self.refs[col] == ident]
             if len(hit):
-                return (f"{escape_md(reference_citation(hit.iloc[0]))}, "
-                        f"[{label}](sources.html#ref-{ident})")
+                cite = escape_md(reference_citation(hit.iloc[0]))
+                return f"{cite}, [{label}](sources.html#ref-{ident})"
         return f"{escape_md(ident)} (not in these sources)"
 
     def _links(self, cites: tuple[str, ...]) -> str:
         """``Seed 004: [event](…), [fact](…); <reference>, [document](…)``, seeds grouped."""
         parts: list[str] = []
-        last_seed = ""
+        last = ""
         for ident in cites:
-            if ident not in self._seeds:
+            seed, kind, anchor = self._seeds.get(ident, ("", "", ""))
+            if not seed:
                 parts.append(self._ref_link(ident))
-                last_seed = ""
-                continue
-            seed, kind, anchor = self._seeds[ident]
-            link = f"[{kind}](sources.html#{anchor})"
-            if seed == last_seed:
-                parts[-1] += f", {link}"
+            elif seed == last:
+                parts[-1] += f", [{kind}](sources.html#{anchor})"
             else:
-                parts.append(f"seed {seed}: {link}")
-            last_seed = seed
-        return "; ".join(parts)
+                parts.append(f"seed {seed}: [{kind}](sources.html#{anchor})")
+            last = seed
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
 
     def render(self) -> Markdown:
-        """The Notes section: one numbered line per note, with an anchor its marker links to."""
-        lines = []
-        for number, (lead, cites) in enumerate(self.entries, 1):
-            links = self._links(cites)
-            links = links[:1].upper() + links[1:]
-            text = f"{escape_md(lead)} " if lead else ""
-            lines.append(f'{number}. <a id="note-{number}"></a>{text}{links}.')
-        return Markdown("\n".join(lines))
+        """The Notes section: one numbered line per note, with the anchor its marker links to."""
+        return Markdown("\n".join(
+            f'{n}. <a id="note-{n}"></a>{escape_md(lead) + " " if lead else ""}'
+            f"{self._links(cites)}." for n, (lead, cites) in enumerate(self.entries, 1)))
