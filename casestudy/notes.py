@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .corpus import Corpus
+from .curated import shorten
 from .display import Markdown, escape_md, md
 from .references import reference_citation
 from .site.sources import span_anchor
@@ -25,15 +26,15 @@ class Notes:
     corpus: Corpus
     refs: pd.DataFrame
     entries: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    _seeds: dict[str, tuple[str, str, str]] = field(default_factory=dict, repr=False)
+    _seeds: dict[str, tuple[str, str, str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for kind, table, col in (("fact", "facts", "fact_id"), ("event", "events", "event_id"),
                                  ("claim", "claims", "claim_id")):
             frame = getattr(self.corpus, table)()
-            for seed, ident in zip(frame["seed_id"], frame[col]):
+            for seed, ident, quote in zip(frame["seed_id"], frame[col], frame["quote"]):
                 self._seeds.setdefault(ident, (seed.split("_", 1)[0], kind,
-                                               span_anchor(seed, kind, ident)))
+                                               span_anchor(seed, kind, ident), shorten(quote, 60)))
 
     def para(self, template: str, cites: str, /, note: str = "", **values: Any) -> Markdown:
         """One paragraph: ``template`` filled through :func:`casestudy.md`, ending in the number
@@ -51,17 +52,21 @@ class Notes:
         return f"{escape_md(ident)} (not in these sources)"
 
     def _links(self, cites: tuple[str, ...]) -> str:
-        """``Seed 004: [event](…), [fact](…); <reference>, [document](…)``, seeds grouped."""
+        """``Seed 004: [event](…) “quote”, [fact](…); <reference>, [document](…)``: seeds
+        grouped, each passage with the start of its quote (once), so a printed note reads alone."""
         parts: list[str] = []
-        last = ""
+        last, quoted = "", set()
         for ident in cites:
-            seed, kind, anchor = self._seeds.get(ident, ("", "", ""))
+            seed, kind, anchor, quote = self._seeds.get(ident, ("", "", "", ""))
+            link = f"[{kind}](sources.html#{anchor})" + ("" if quote in quoted else
+                                                        f" “{escape_md(quote)}”")
+            quoted.add(quote)
             if not seed:
                 parts.append(self._ref_link(ident))
             elif seed == last:
-                parts[-1] += f", [{kind}](sources.html#{anchor})"
+                parts[-1] += f", {link}"
             else:
-                parts.append(f"seed {seed}: [{kind}](sources.html#{anchor})")
+                parts.append(f"seed {seed}: {link}")
             last = seed
         text = "; ".join(parts)
         return text[:1].upper() + text[1:]

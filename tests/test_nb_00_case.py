@@ -306,8 +306,10 @@ def test_notes_number_group_and_flag_missing_passages():
     assert first.text == "A short sentence. <sup>[1](#note-1)</sup>"
     assert second.text.endswith("<sup>[2](#note-2)</sup>")
     lines = notes.render().text.splitlines()
-    assert lines[0].startswith('1. <a id="note-1"></a>Seed 004: [fact](sources.html#s004-fact-')
-    assert "[claim](sources.html#s004-claim-s004-trust-chain); Xiaomi Corporation" in lines[0]
+    assert lines[0].startswith('1. <a id="note-1"></a>Seed 004: [fact](sources.html#s004-fact-'
+                               's004-q3-2025-revenue) “Xiaomi achieved a revenue of 113.1 billion yuan”')
+    assert "[claim](sources.html#s004-claim-s004-trust-chain) “Xiaomi must" in lines[0]
+    assert "”; Xiaomi Corporation" in lines[0]
     assert lines[0].endswith("[document](sources.html#ref-xiaomi-q3-2025).")
     assert lines[1] == '2. <a id="note-2"></a>No-such-passage (not in these sources).'
 
