@@ -171,7 +171,7 @@ def test_student_exhibits_show_no_machine_ids(nb):
 def test_the_first_page_sizes_the_decision_and_names_its_framing(nb):
     refs = cs.load_references().set_index("ref_id")
     first = "\n".join(_narrative(nb)[:5])
-    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-q3"):
+    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-q3", "xiaomi-capex-2025-9m"):
         assert cs.fmt(refs.loc[rid, "value"], refs.loc[rid, "unit"]) in first, rid
     assert "Lei Jun" in first and "2027" in first and "framing is the case's own" in first
 
