@@ -75,11 +75,35 @@ def unresolved(texts: list[str], known: set[str]) -> list[str]:
     return [a for t in texts for _, a in LINK.findall(t) if a not in known]
 
 
+NOTE_MARK = re.compile(r"<sup>\[(\d+)\]\(#note-(\d+)\)</sup>")
+NOTE_LINE = re.compile(r'(?m)^(\d+)\. <a id="note-(\d+)"></a>(.*)$')
+
+
+def _narrative(nb: dict) -> list[str]:
+    """What a student reads as the case: untagged markdown and the prose of hidden-input cells,
+    without the exhibits, the Notes list and the instructor's cells."""
+    out = []
+    for cell in nb["cells"]:
+        tags = _tags(cell)
+        if tags & {"teaching-note", "answer"}:
+            continue
+        if cell["cell_type"] == "markdown":
+            out.append(_src(cell))
+        elif "remove-input" in tags:
+            out += [t for t in _markdown_outputs(cell) if not NOTE_LINE.search(t)]
+    return out
+
+
+def _notes(nb: dict) -> str:
+    return "\n".join(t for c in nb["cells"] for t in _markdown_outputs(c) if NOTE_LINE.search(t))
+
+
 def test_every_citation_resolves(nb, anchors):
     texts = _all_text(nb)
     links = [a for t in texts for _, a in LINK.findall(t)]
     assert len(links) >= 150, f"only {len(links)} citations"
     assert unresolved(texts, anchors) == []
+    assert "not in these sources" not in _notes(nb)
 
 
 def test_a_broken_citation_is_caught(anchors):
@@ -93,6 +117,19 @@ def test_citation_link_texts_are_short(nb):
             assert re.fullmatch(r"\d{3}|[A-Za-z][A-Za-z .-]{0,20}", label), label
 
 
+def test_paragraphs_carry_one_numbered_note_each_and_the_notes_match(nb):
+    prose = [t for t in _narrative(nb) if NOTE_MARK.search(t)]
+    assert len(prose) >= 40
+    marks = [int(m.group(1)) for t in prose for m in NOTE_MARK.finditer(t)]
+    assert all(len(NOTE_MARK.findall(t)) == 1 for t in prose), "one note per paragraph"
+    assert marks == list(range(1, len(marks) + 1))
+    lines = NOTE_LINE.findall(_notes(nb))
+    assert [int(n) for n, a, _ in lines] == marks and all(n == a for n, a, _ in lines)
+    assert all(LINK.search(text) for _, _, text in lines), "every note links to its passages"
+    # the narrative itself carries no bare link markers after every sentence
+    assert all(not LINK.search(t) for t in _narrative(nb))
+
+
 def test_every_seed_and_the_references_are_cited(nb):
     links = [a for t in _all_text(nb) for _, a in LINK.findall(t)]
     for seed in ("s000-", "s002-", "s003-", "s004-"):
@@ -101,19 +138,100 @@ def test_every_seed_and_the_references_are_cited(nb):
 
 
 def test_the_narrative_is_case_length(nb):
-    narrative = [_src(c) for c in nb["cells"] if c["cell_type"] == "markdown" and not _tags(c)]
-    words = _words("\n".join(narrative))
+    """The case's text, up to its assignment questions, is case length (exhibits come after)."""
+    text = _narrative(nb)
+    end = next(i for i, t in enumerate(text) if t.startswith("### Assignment questions"))
+    words = _words("\n".join(text[:end]))
     assert 3000 <= words <= 6000, words
+
+
+def test_the_printed_case_shows_no_machinery(nb):
+    first = nb["cells"][0]
+    assert first["cell_type"] == "markdown" and "title-page" in _tags(first)
+    assert re.match(r"# .+\n\n## .+\n\n\*.+\*$", _src(first), re.DOTALL), "title, subtitle, byline"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            tags = _tags(cell)
+            assert tags & {"remove-input", "remove-cell", "exercise", "answer"}, _src(cell)[:80]
+            if "parameters" in tags:
+                assert "remove-cell" in tags
+    student = "\n".join(_narrative(nb))
+    for machinery in ("cs.fmt", "`rv`", "`v`", "Parameters of this run", "helper"):
+        assert machinery not in student, machinery
+
+
+def test_student_exhibits_show_no_machine_ids(nb):
+    for marker in ("Exhibit 0.1.", "Exhibit 0.2.", "Exhibit 0.3.", "Exhibit 0.6."):
+        text = _output_text(nb, marker)
+        header = text.splitlines()[1]
+        assert "event_id" not in header and not re.search(r"\bfact\b", header), marker
+        assert not re.search(r"\bs00\d-", text), marker
+
+
+def test_the_first_page_sizes_the_decision_and_names_its_framing(nb):
+    refs = cs.load_references().set_index("ref_id")
+    first = "\n".join(_narrative(nb)[:5])
+    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-q3", "xiaomi-capex-2025-9m"):
+        assert cs.fmt(refs.loc[rid, "value"], refs.loc[rid, "unit"]) in first, rid
+    assert "Lei Jun" in first and "2027" in first and "framing is the case's own" in first
+
+
+def test_the_magazines_peer_claim_carries_the_filings(nb):
+    refs = cs.load_references().set_index("ref_id")
+    text = "\n".join(_narrative(nb))
+    para = next(t for t in _narrative(nb) if "Li Auto" in t)
+    for rid in ("li-auto-net-income-2020-q4", "xpeng-net-loss-2025-q3"):
+        assert cs.fmt(refs.loc[rid, "value"], refs.loc[rid, "unit"]) in para, rid
+    notes = _notes(nb)
+    assert "ref-li-auto-q4-2020" in notes and "ref-xpeng-q3-2025" in notes
+    for overstated in ("the trust issue was not optional", "lap record", "for a fortnight",
+                       "still the main battlefield", "gave Xiaomi's model a name"):
+        assert overstated not in text, overstated
 
 
 def test_the_instructors_guide_core(nb):
     guide = "\n".join(_src(c) for c in nb["cells"] if "teaching-note" in _tags(c))
     assert _words(guide) >= 2000
-    for head in ("### Synopsis", "### Learning objectives", "### Assignment questions", "### Class plan",
-                 "### Board plan", "### Analysis of the assignment questions", "### How students tend to split",
-                 "### Wrap-up"):
+    for head in ("### Synopsis", "### Learning objectives", "### Assignment questions",
+                 "### Class plan for the case session", "### Plan for a lab session",
+                 "### Board plan", "### Analysis of the assignment questions",
+                 "### Each option's strongest case", "### One view, and what would change it",
+                 "### How students may split", "### Wrap-up"):
         assert head in guide, head
-    assert guide.count("minutes") >= 6, "a timed class plan"
+    assert guide.count("minutes") >= 10, "timed plans"
+
+
+def test_the_guide_is_exact_and_claims_no_experience(nb):
+    text = "\n".join(_src(c) for c in nb["cells"]) + "\n".join(_all_text(nb))
+    for banned in ("around Exhibit", "re-audit", "earlier version", "old version", "usually shifts",
+                   "tend to pick", "in our experience", "classes usually"):
+        assert banned.lower() not in text.lower(), banned
+    shown = set()
+    for path in paths.notebooks_dir().glob("*.ipynb"):
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for o in c.get("outputs", []):
+                text = o.get("data", {}).get("text/plain", "")
+                shown |= set(re.findall(r"^Exhibit (\d+\.\d+[a-z]?)\.", "".join(text)))
+    guide = "\n".join(_src(c) for c in nb["cells"] if _tags(c) & {"teaching-note", "answer"})
+    cited = set(re.findall(r"Exhibit (\d+\.\d+[a-z]?)\b", guide))
+    assert {"0.2", "0.3", "4.11"} <= cited <= shown, cited - shown
+
+
+def test_students_see_the_questions_the_guide_analyses(nb):
+    student = next(_src(c) for c in nb["cells"] if _src(c).startswith("### Assignment questions")
+                   and not _tags(c))
+    questions = re.findall(r"(?m)^\d+\. (.+)$", student)
+    assert 3 <= len(questions) <= 6
+    guide = "\n".join(_src(c) for c in nb["cells"] if "teaching-note" in _tags(c))
+    for i, q in enumerate(questions, 1):
+        assert f"**Question {i}.** *{q}*" in guide, i
+
+
+def test_the_exercise_is_checked(nb):
+    checks = [c for c in nb["cells"] if "cs.check(\"00-q1\"" in _src(c)]
+    assert len(checks) == 1 and "exercise" in _tags(checks[0])
+    assert "right" in "".join(_markdown_outputs(checks[0]))
+    assert any("answer" in _tags(c) for c in nb["cells"])
 
 
 def test_no_untagged_cell_carries_a_verdict(nb):
@@ -126,10 +244,12 @@ def test_no_untagged_cell_carries_a_verdict(nb):
 
 
 def test_the_three_options_are_laid_out_alike(nb):
-    md = "\n".join(_src(c) for c in nb["cells"] if c["cell_type"] == "markdown" and not _tags(c))
+    md = "\n".join(_narrative(nb))
     for option in ("### Option A", "### Option B", "### Option C"):
         block = md.split(option, 1)[1].split("###", 1)[0]
-        for part in ("**The case for it.**", "**What it would take.**", "**What would have to be true.**"):
+        for part in ("**The case for it.**", "**What it would take.**", "**What it would give.**",
+                     "**Who favours it.**", "**What would have to be true.**",
+                     "**Where the evidence is.**"):
             assert part in block, (option, part)
 
 
@@ -153,9 +273,16 @@ def test_the_quarter_at_a_glance_derives_the_year_earlier_base(nb):
         assert cs.fmt(facts[fid], "CNY") in text
 
 
+def test_what_is_on_the_table_is_the_references(nb):
+    refs = cs.load_references().set_index("ref_id")
+    text = _output_text(nb, "Exhibit 0.3.")
+    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-9m"):
+        assert cs.fmt(refs.loc[rid, "value"], refs.loc[rid, "unit"]) in text, rid
+
+
 def test_the_financial_history_is_the_references(nb):
     refs = cs.load_references().set_index("ref_id")["value"]
-    text = _output_text(nb, "Exhibit 0.3.")
+    text = _output_text(nb, "Exhibit 0.4.")
     for year in range(2017, 2025):
         assert cs.fmt(refs[f"xiaomi-revenue-{year}"], "CNY") in text
     margin = cs.formulas.margin(refs["xiaomi-gross-profit-2024"], refs["xiaomi-revenue-2024"])
@@ -169,6 +296,22 @@ def test_the_prose_figures_are_the_facts(nb):
                 "s000-share-two-day-fall", "s002-joyo-sale-price", "s003-valuation-2015"):
         row = facts.loc[fid]
         assert cs.fmt(row["value"], row["unit"]) in prose, fid
+
+
+def test_notes_number_group_and_flag_missing_passages():
+    from casestudy.notes import Notes
+    notes = Notes(cs.load_corpus(), cs.load_references())
+    first = notes.para("A {x} sentence.", "s004-q3-2025-revenue s004-trust-chain xiaomi-q3-2025", x="short")
+    second = notes.para("Another.", "no-such-passage")
+    assert first.text == "A short sentence. <sup>[1](#note-1)</sup>"
+    assert second.text.endswith("<sup>[2](#note-2)</sup>")
+    lines = notes.render().text.splitlines()
+    assert lines[0].startswith('1. <a id="note-1"></a>Seed 004: [fact](sources.html#s004-fact-'
+                               's004-q3-2025-revenue) “Xiaomi achieved a revenue of 113.1 billion yuan”')
+    assert "[claim](sources.html#s004-claim-s004-trust-chain) “Xiaomi must" in lines[0]
+    assert "”; Xiaomi Corporation" in lines[0]
+    assert lines[0].endswith("[document](sources.html#ref-xiaomi-q3-2025).")
+    assert lines[1] == '2. <a id="note-2"></a>No-such-passage (not in these sources).'
 
 
 # -- the glossary data file ---------------------------------------------------------------
@@ -204,6 +347,6 @@ def test_glossary_citations_resolve(terms, anchors):
 
 
 def test_the_notebook_shows_every_glossary_term(nb, terms):
-    text = _output_text(nb, "Exhibit 0.5.")
+    text = _output_text(nb, "Exhibit 0.6.")
     for t in terms:
         assert t["term"] in text, t["term"]
