@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import appliances  # noqa: F401  (registers the appliances model for --model)
 from .errors import CasestudyError
 from .scenarios import Model, ScenarioError, evaluate, get_model
 
@@ -152,9 +153,10 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
 
 def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``casestudy sweep`` options to ``parser``."""
-    parser.add_argument("--model", default="home", choices=("home", "europe"),
+    parser.add_argument("--model", default="home", choices=("home", "europe", "appliances"),
                         help="home: the 2026 car business in China (default); europe: a car made "
-                             "in China sold in Germany, 2027")
+                             "in China sold in Germany, 2027; appliances: the offline "
+                             "air-conditioner channel")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="sweep a parameter over these values (repeat for a full grid)")
     parser.add_argument("--sample", type=int, default=None, metavar="N",
