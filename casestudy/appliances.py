@@ -55,7 +55,7 @@ def appliances(market_units: Any, offline_share_of_market_pct: Any, offline_shar
                capacity_units: Any) -> dict[str, Any]:
     """A year at scale of the offline air-conditioner channel (arrays broadcast); see the
     module docstring. Break-evens and payback are NaN where none exists (a unit that does not
-    cover its own store cost, or an operating loss)."""
+    cover its own store cost, an operating loss, or no volume at all)."""
     offline = market_units * offline_share_of_market_pct / 100
     units = volume(market_units, offline_share_of_market_pct, offline_share_pct)
     cost = unit_cost(retail_price, gross_margin_pct)
@@ -71,8 +71,8 @@ def appliances(market_units: Any, offline_share_of_market_pct: Any, offline_shar
                                                                       contribution, 1), np.nan)
         payback = np.where(operating > 0, investment / np.where(operating > 0, operating, 1),
                            np.nan)
-        be_dealer = gross_margin_pct - 100 * (fixed_costs / units + store_cost / units_per_store
-                                              ) / retail_price
+        be_dealer = np.where(units > 0, gross_margin_pct - 100 * (
+            fixed_costs / units + store_cost / units_per_store) / retail_price, np.nan)
         revenue = units * price
         return {
             "offline_market_units": offline, "volume": units, "net_price": price,

@@ -94,6 +94,8 @@ def test_no_break_even_or_payback_where_none_exists() -> None:
     r = sc.evaluate({"dealer_margin_pct": 30.0}, M)  # a unit no longer covers its store cost
     assert r["contribution_per_unit"] < 0 and r["operating_profit"] < 0
     assert np.isnan(r["break_even_units"]) and np.isnan(r["payback_years"])
+    none = sc.evaluate({"offline_share_pct": 0.0}, M)  # no volume: no dealer share breaks even
+    assert np.isnan(none["break_even_dealer_margin_pct"]) and np.isnan(none["payback_years"])
 
 
 def test_out_of_range_input_names_the_parameter() -> None:
