@@ -114,3 +114,13 @@ def test_sweep_covers_the_appliances_model(tmp_path, capsys) -> None:
                               "-o", str(out)])
     assert sweep_command(args) == 0 and out.is_file()
     assert "2 appliances scenario(s)" in capsys.readouterr().out
+
+
+def test_notebook_levers_are_declared_as_the_model_declares_them() -> None:
+    """05_options's two parameters mirror the model's inputs of the same name (one source of
+    truth for the default and the allowed range)."""
+    spec = cs.parameters.spec_for("05_options")
+    assert [p.name for p in spec] == ["offline_share_pct", "dealer_margin_pct"]
+    for p in spec:
+        declared = M.parameter(p.name)
+        assert (p.default, p.minimum, p.maximum) == (declared.default, declared.low, declared.high)
