@@ -13,8 +13,8 @@ import pytest
 from casestudy import paths
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
-EXPECTED = ["00_case", "01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "05_options",
-            "06_sources"]
+EXPECTED = ["00_case", "01_strategy", "02_marketing", "03_financials", "04_ev_scenarios",
+            "05_options", "06_sources"]
 ANALYSIS = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "05_options"]
 
 
