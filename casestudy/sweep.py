@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import europe, scenarios
+from . import appliances, europe, scenarios
 from .errors import CasestudyError
 from .scenarios import Model, ScenarioError, evaluate
 
@@ -42,11 +42,12 @@ class ModelEntry(NamedTuple):
     notebook: str
 
 
-#: The scenario models by name (read-only). A new model adds one row, e.g. ``"appliances":
-#: ModelEntry(("appliances",), appliances.appliances, "notebooks/05_options.ipynb")``
+#: The scenario models by name (read-only). A new model adds one row here.
 MODELS: Mapping[str, ModelEntry] = MappingProxyType({
     "home": ModelEntry(("base", "home"), scenarios.home, "notebooks/04_ev_scenarios.ipynb"),
     "europe": ModelEntry(("base", "europe"), europe.europe, "notebooks/04_ev_scenarios.ipynb"),
+    "appliances": ModelEntry(("appliances",), appliances.appliances,
+                             "notebooks/05_options.ipynb"),
 })
 
 
@@ -186,7 +187,8 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``casestudy sweep`` options to ``parser``."""
     parser.add_argument("--model", default="home", choices=tuple(MODELS),
                         help="the scenario model (default home: the 2026 car business in China; "
-                             "europe: a car made in China sold in Germany, 2027)")
+                             "europe: a car made in China sold in Germany, 2027; appliances: the offline "
+                             "air-conditioner channel, notebook 05)")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="sweep a parameter over these values (repeat for a full grid)")
     parser.add_argument("--sample", type=int, default=None, metavar="N",

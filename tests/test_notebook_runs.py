@@ -41,6 +41,7 @@ def _cases(extra: str) -> list[tuple[str, str, dict]]:
         ("financials-impossible-price", "03_financials", {"car_price": 900_000.0}),
         ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
         ("scenarios-b", "04_ev_scenarios", {"price": 240000.0, "elasticity": -2.0}),
+        ("options-loss", "05_options", {"offline_share_pct": 20.0, "dealer_margin_pct": 30.0}),
     ]
 
 
@@ -132,7 +133,15 @@ def test_scenarios_under_other_inputs(runs, case):
     assert "(changed)" in text  # the parameter table marks what differs from the defaults
 
 
-STUDENT = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios"]
+@pytest.mark.parametrize("case", ["options-loss"])
+def test_options_under_other_inputs(runs, case):
+    _need("05_options")
+    ok, err, text = runs[case]
+    assert ok, err
+    assert "(changed)" in text
+
+
+STUDENT = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "05_options"]
 
 
 @pytest.fixture(scope="module")

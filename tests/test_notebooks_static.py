@@ -13,8 +13,9 @@ import pytest
 from casestudy import paths
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
-EXPECTED = ["00_case", "01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "06_sources"]
-ANALYSIS = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios"]
+EXPECTED = ["00_case", "01_strategy", "02_marketing", "03_financials", "04_ev_scenarios",
+            "05_options", "06_sources"]
+ANALYSIS = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "05_options"]
 
 
 def _load(path: Path) -> dict:
@@ -196,7 +197,7 @@ def test_the_notebook_types_no_figure(path):
 
 _ALL = {"parameters", "teaching-note", "exercise", "answer"}
 TAGS = {"00_case": {"teaching-note"}, "01_strategy": _ALL, "02_marketing": _ALL, "03_financials": _ALL,
-        "04_ev_scenarios": _ALL, "06_sources": {"parameters", "teaching-note"}}
+        "04_ev_scenarios": _ALL, "05_options": _ALL, "06_sources": {"parameters", "teaching-note"}}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
