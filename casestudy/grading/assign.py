@@ -14,15 +14,13 @@ Layout of the assignment folder ``DIR``:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from ..atomic import write_text
 from ..exercises import is_right, load_exercises
@@ -32,6 +30,7 @@ from .variants import declarations, draw, fingerprint
 __all__ = ["read_roster", "assign", "STAMP", "exercises_of"]
 
 STAMP = "casestudy_assignment"  # notebook metadata key: whose variant a copy was run under
+_SETUP = "grading-setup"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -62,32 +61,32 @@ def exercises_of(notebook: str) -> dict[str, dict[str, Any]]:
     return {q: ex for q, ex in load_exercises(answers=None).items() if ex["notebook"] == notebook}
 
 
-@contextlib.contextmanager
-def _env(name: str, value: str | None) -> Iterator[None]:
-    old = os.environ.get(name)
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = old
-
-
-def _copy(src: Path, dest: Path, edition: str, stamp: dict[str, Any]) -> Path:
+def _copy(src: Path, dest: Path, edition: str, stamp: dict[str, Any],
+          checks: Path | None = None) -> Path:
+    """``src`` as ``edition`` shows it, stamped; with ``checks``, a first cell makes every
+    check of the run record its answer and expected value there (see :func:`_drop_setup`)."""
     import nbformat
 
     from ..site.pages import edition_notebook
 
     nb = edition_notebook(nbformat.read(str(src), as_version=4), edition)
     nb.metadata[STAMP] = stamp
+    if checks is not None:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            f"__import__('os').environ['CASESTUDY_CHECK_DIR'] = {str(checks)!r}",
+            metadata={"tags": [_SETUP]}))
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(dest))
     return dest
+
+
+def _drop_setup(path: Path) -> None:
+    """Remove the recording cell :func:`_copy` added from an executed solutions notebook."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells = [c for c in nb.cells if _SETUP not in c.metadata.get("tags", [])]
+    write_text(path, nbformat.writes(nb) + "\n")
 
 
 def _run(paths: list[Path], outdir: Path, names: list[str], params: list[dict[str, Any]],
@@ -121,31 +120,26 @@ def assign(notebooks: Sequence[Path], students: Sequence[str], outdir: str | Pat
         src = Path(tmp)
         copies, names, params = [], [], []
         for sid in students:
+            (outdir / sid / "solutions").mkdir(parents=True, exist_ok=True)
+            (src / "checks" / sid).mkdir(parents=True)
             for nb in notebooks:
                 v = variants[sid][nb.stem]
                 stamp = {"student_id": sid, "notebook": nb.stem, "variant": fingerprint(nb.stem, v)}
                 copies.append(_copy(nb, src / "student" / sid / nb.name, "student", stamp))
                 names.append(f"{sid}/{nb.name}")
-                params.append(v)
-        say(f"Student copies: {len(copies)} notebook(s) for {len(students)} student(s)")
-        for sid in students:
-            (outdir / sid / "solutions").mkdir(parents=True, exist_ok=True)
+                copies.append(_copy(nb, src / "solutions" / sid / nb.name, "instructor",
+                                    {**stamp, "solutions": True}, src / "checks" / sid))
+                names.append(f"{sid}/solutions/{nb.name}")
+                params += [v, v]
+        say(f"{len(copies)} notebook(s): a copy and its solutions for each of {len(students)} "
+            f"student(s) and {len(notebooks)} notebook(s)")
         _run(copies, outdir, names, params, jobs, say)
         for sid in students:
-            say(f"Solutions of {sid}")
-            checks = src / "checks" / sid
-            checks.mkdir(parents=True)
-            sols = [_copy(nb, src / "solutions" / sid / nb.name, "instructor",
-                          {"student_id": sid, "notebook": nb.stem, "solutions": True,
-                           "variant": fingerprint(nb.stem, variants[sid][nb.stem])})
-                    for nb in notebooks]
-            with _env("CASESTUDY_CHECK_DIR", str(checks)):
-                _run(sols, outdir / sid / "solutions", [nb.name for nb in notebooks],
-                     [variants[sid][s] for s in stems], jobs, say)
-            expected[sid] = _expected(checks, sid, stems)
-    for sid in students:  # kernel logs of successful runs: nothing a student needs
-        for logs in (outdir / sid / ".logs", outdir / sid / "solutions" / ".logs"):
-            shutil.rmtree(logs, ignore_errors=True)
+            for nb in notebooks:
+                _drop_setup(outdir / sid / "solutions" / nb.name)
+            expected[sid] = _expected(src / "checks" / sid, sid, stems)
+            for logs in (outdir / sid / ".logs", outdir / sid / "solutions" / ".logs"):
+                shutil.rmtree(logs, ignore_errors=True)  # kernel logs of runs that succeeded
     manifest = {"seed": seed, "notebooks": stems, "students": list(students),
                 "variants": variants,
                 "fingerprints": {sid: {s: fingerprint(s, variants[sid][s]) for s in stems}
