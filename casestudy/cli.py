@@ -234,7 +234,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _add_grading_commands(sub: Any) -> None:
     p = sub.add_parser("assign", help="write each student's copy of notebooks under their own "
                        "variant, with the instructor's solutions")
-    p.add_argument("notebooks", nargs="+", help="notebook names or paths, as `casestudy run` takes them")
+    p.add_argument("notebooks", nargs="+",
+                   help="notebook names or paths, as `casestudy run` takes them")
     p.add_argument("--roster", required=True, help="a CSV with a student_id column")
     p.add_argument("-o", "--outdir", required=True, help="the assignment folder to write")
     p.add_argument("--seed", type=int, default=0, help="the variants' seed (default: %(default)s)")

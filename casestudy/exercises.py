@@ -218,7 +218,8 @@ def check(exercise: str, answer: Any, /, **context: Any) -> Result:
         record["expected"] = float(expected) if kind == "number" else as_ids(expected)
     _write_record(record)
     if record["value_kind"] == "blank":
-        return Result(exercise, "not yet", "Replace the ... with your answer and run the check again.")
+        return Result(exercise, "not yet",
+                      "Replace the ... with your answer and run the check again.")
     if record["value_kind"] == "invalid":
         what = "a number" if kind == "number" else "a collection of ids"
         return Result(exercise, "wrong", f"expected {what}, got a {record['type']}. "
@@ -239,7 +240,8 @@ def _expected(exercise: str, ex: dict[str, Any], context: dict[str, Any]) -> Any
     except ExerciseError:
         raise
     except Exception as exc:  # a broken expression in the data file, named precisely
-        raise ExerciseError(f"exercise {exercise!r}: cannot evaluate expected = {ex['expected']!r}: "
+        raise ExerciseError(f"exercise {exercise!r}: cannot evaluate expected = "
+                            f"{ex['expected']!r}: "
                             f"{type(exc).__name__}: {exc}") from None
 
 

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 
 import nbformat
@@ -39,7 +40,7 @@ def test_draws_are_reproducible_independent_of_the_roster_and_within_the_declare
     assert len(many) > 20  # 144 variants of 03: thirty students rarely share one
     assert any(draw(8, f"s{i}", "03_financials", declared) != draw(7, f"s{i}", "03_financials",
                                                                    declared) for i in range(5))
-    assert draw(7, "alice", "02_marketing", declared) == {}  # no declaration: the defaults
+    assert draw(7, "alice", "06_sources", declared) == {}  # no declaration: the defaults
 
 
 def test_every_declared_value_is_allowed_by_its_parameter():
@@ -97,7 +98,8 @@ def test_the_checker_without_the_answers_checks_types_and_records(tmp_path, monk
     assert cs.check("03-q1", "28.26").status == "wrong"
     assert json.loads((tmp_path / "03-q1.json").read_text())["value_kind"] == "invalid"
     cs.check("01-q1", {"Threats", "Opportunities"})
-    assert json.loads((tmp_path / "01-q1.json").read_text())["value"] == ["Opportunities", "Threats"]
+    recorded = json.loads((tmp_path / "01-q1.json").read_text())
+    assert recorded["value"] == ["Opportunities", "Threats"]
 
 
 def test_expected_answers_are_not_in_what_ships_to_students():
@@ -134,7 +136,7 @@ def test_any_two_price_cuts_of_03_give_margins_further_apart_than_the_tolerance(
         ns = {"price": price, "base_price": 260000.0}
         values.append(eval(margin["expected"], {"__builtins__": {}, **exercises._namespace(ns)}))
         assert cs.check("03-q2", values[-1], **ns).right
-    assert all(_differs("03-q2", a, b) for a, b in zip(values, values[1:]))
+    assert all(_differs("03-q2", a, b) for a, b in pairwise(values))
 
 
 def test_any_two_prices_of_04_give_answers_further_apart_than_the_tolerance():
@@ -144,7 +146,7 @@ def test_any_two_prices_of_04_give_answers_further_apart_than_the_tolerance():
     for qid in ("04-q1", "04-q2"):
         values = [eval(EX[qid]["expected"], {"__builtins__": {}, **c, "my_price": p * 9 / 10})
                   for p in prices]
-        assert all(_differs(qid, a, b) for a, b in zip(values, values[1:])), qid
+        assert all(_differs(qid, a, b) for a, b in pairwise(values)), qid
 
 
 # --- the judge, variant detection, records ----------------------------------------------------
@@ -166,9 +168,10 @@ def test_the_judge(rec, status, note):
 
 def _nb(stamp=None, injected=None):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("car_price = 260000.0", metadata={"tags": ["parameters"]})]
+    cell = nbformat.v4.new_code_cell
+    nb.cells = [cell("car_price = 260000.0", metadata={"tags": ["parameters"]})]
     if injected is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(injected, metadata={"tags": ["injected-parameters"]}))
+        nb.cells.append(cell(injected, metadata={"tags": ["injected-parameters"]}))
     if stamp is not None:
         nb.metadata[STAMP] = stamp
     return nb
@@ -207,7 +210,8 @@ def test_rosters(tmp_path):
     path.write_text("student_id,name\nalice,A\nbob,B\n", encoding="utf-8")
     assert read_roster(path) == ["alice", "bob"]
     for text, match in [("name\nA\n", "student_id"), ("student_id\n../x\n", "line 2"),
-                        ("student_id\na\na\n", "more than once"), ("student_id\n\n", "one row per student")]:
+                        ("student_id\na\na\n", "more than once"),
+                        ("student_id\n\n", "one row per student")]:
         path.write_text(text, encoding="utf-8")
         with pytest.raises(GradingError, match=match):
             read_roster(path)

@@ -14,7 +14,8 @@ from casestudy.grading.sandbox import MB, Limits, isolation, run_isolated
 ANSWERS = Path(__file__).resolve().parent.parent / "answers"
 
 
-def _run(tmp_path: Path, code: str, limits: Limits = Limits(seconds=30), **env: str):
+def _run(tmp_path: Path, code: str, limits: Limits | None = None, **env: str):
+    limits = limits or Limits(seconds=30)
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
     script = work / "x.py"
@@ -33,7 +34,8 @@ def bwrap():
 
 
 @pytest.mark.parametrize("mode", ["bwrap", "none"])
-def test_an_endless_loop_and_its_children_are_stopped_at_the_time_limit(tmp_path, monkeypatch, mode):
+def test_an_endless_loop_and_its_children_are_stopped_at_the_time_limit(tmp_path, monkeypatch,
+                                                                        mode):
     if mode == "none":
         monkeypatch.setenv("CASESTUDY_SANDBOX", "none")
     elif isolation() != "bwrap":
@@ -54,7 +56,8 @@ def test_memory_and_output_are_limited(tmp_path, monkeypatch, mode):
         monkeypatch.setenv("CASESTUDY_SANDBOX", "none")
     elif isolation() != "bwrap":
         pytest.skip("bubblewrap is not usable here")
-    code = ("try:\n    x = bytearray(2048 * 1024 * 1024)\nexcept MemoryError:\n    print('no memory')\n"
+    code = ("try:\n    x = bytearray(2048 * 1024 * 1024)\n"
+            "except MemoryError:\n    print('no memory')\n"
             "import sys\nsys.stdout.write('y' * (8 * 1024 * 1024))\n")
     outcome, log = _run(tmp_path, code, Limits(seconds=30, memory=1024 * MB, file_size=1 * MB))
     assert "no memory" in log and len(log) <= 1 * MB and outcome.returncode != 0

@@ -19,8 +19,9 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..atomic import write_text
 from ..exercises import is_right, load_exercises
@@ -102,7 +103,8 @@ def _run(paths: list[Path], outdir: Path, names: list[str], params: list[dict[st
 
 
 def assign(notebooks: Sequence[Path], students: Sequence[str], outdir: str | Path, seed: int = 0,
-           jobs: int | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+           jobs: int | None = None, progress: Callable[[str], None] | None = None
+           ) -> dict[str, Any]:
     """Write the assignment folder (see the module's docstring); return the manifest."""
     from ..exercises import answers_dir
 
@@ -112,7 +114,8 @@ def assign(notebooks: Sequence[Path], students: Sequence[str], outdir: str | Pat
     if answers_dir() is None and any("expected" not in ex for s in stems
                                      for ex in load_exercises().values() if ex["notebook"] == s):
         raise GradingError("assign: the expected answers are not at hand; run it in the "
-                           "instructor's checkout (answers/) or set CASESTUDY_ANSWERS to their folder")
+                           "instructor's checkout (answers/) or set CASESTUDY_ANSWERS to "
+                           "their folder")
     declared = declarations()
     variants = {sid: {s: draw(seed, sid, s, declared) for s in stems} for sid in students}
     expected: dict[str, dict[str, Any]] = {}

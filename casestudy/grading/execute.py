@@ -34,7 +34,8 @@ def main(path: str) -> int:
     for i, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":
-                status["cell_errors"].append(f"cell {i}: {o.get('ename')}: {str(o.get('evalue'))[:120]}")
+                status["cell_errors"].append(
+                    f"cell {i}: {o.get('ename')}: {str(o.get('evalue'))[:120]}")
     out.write_text(json.dumps(status), encoding="utf-8")
     return 0
 

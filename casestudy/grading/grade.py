@@ -21,10 +21,11 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .. import paths
 from ..atomic import write_text
@@ -224,6 +225,8 @@ def _grade_one(sid: str, stem: str, submitted: Path, variant: dict[str, Any],
             out.append(Row(sid, stem, qid, missing, 0.0, points, "", note))
             continue
         st, value, note = _judge(ex, expected.get(qid), rec)
+        if st != "right" and errors:  # what went wrong while it ran may explain it
+            note = "; ".join([note] * bool(note) + [f"errors while running: {'; '.join(errors)}"])
         out.append(Row(sid, stem, qid, st, points if st == "right" else 0.0, points, value, note))
     shutil.rmtree(work, ignore_errors=True)
     return out, f"{run_note} ({outcome.seconds:.1f} s)"

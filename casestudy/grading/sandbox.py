@@ -25,9 +25,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["Limits", "Outcome", "isolation", "run_isolated"]
 
@@ -61,7 +61,7 @@ def _bwrap_works(bwrap: str) -> bool:
     """bwrap exists, but a container may forbid namespaces: try once."""
     try:
         done = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/usr", "/usr",
-                               *_links(), "true"], capture_output=True, timeout=20)
+                               *_links(), "true"], capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0

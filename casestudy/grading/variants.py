@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..errors import ParameterError
 from ..parameters import spec_for
 from .errors import GradingError
 
@@ -40,7 +41,8 @@ def choices(path: Path, notebook: str, name: str, rng: Any) -> list[Any]:
     if name not in params:
         raise GradingError(f"{where}: no such parameter; {notebook} declares "
                            f"{', '.join(params)}")
-    if not isinstance(rng, dict) or not ({"values"} <= set(rng) or {"min", "max", "step"} <= set(rng)):
+    shapes = ({"values"}, {"min", "max", "step"})
+    if not isinstance(rng, dict) or not any(shape <= set(rng) for shape in shapes):
         raise GradingError(f"{where} = {rng!r}: expected {{min, max, step}} or {{values = [...]}}")
     if "values" in rng:
         values = list(rng["values"]) + ([None] if rng.get("include_none") else [])
@@ -53,7 +55,7 @@ def choices(path: Path, notebook: str, name: str, rng: Any) -> list[Any]:
         raise GradingError(f"{where}: a variant needs at least two values, got {values!r}")
     try:
         return [params[name].check(v, notebook) for v in values]
-    except Exception as exc:  # ParameterError: a declared value the parameter refuses
+    except ParameterError as exc:  # a declared value the parameter refuses
         raise GradingError(f"{where}: {exc}") from None
 
 
