@@ -241,3 +241,16 @@ def test_grade_and_assign_errors_are_one_line(tmp_path, capsys):
                  str(tmp_path / "out")]) == 2
     assert "student_id" in capsys.readouterr().err
     assert os.environ.get("CASESTUDY_CHECK_DIR") is None
+
+
+def test_a_returned_notebook_with_new_untagged_cells_is_prepared_under_the_variant():
+    from casestudy.grading.grade import _prepare
+
+    nb = _nb({"student_id": "bob", "variant": "x"}, "car_price = 1.0\n")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="old")]
+    nb.cells.append(nbformat.v4.new_code_cell("q1 = 3"))  # a cell the student added: no tags
+    nb.cells[-1].metadata.pop("tags", None)
+    out = _prepare(nb, {"car_price": 250000.0})
+    injected = [c for c in out.cells if "injected-parameters" in c.metadata["tags"]]
+    assert len(injected) == 1 and "car_price = 250000.0" in injected[0].source
+    assert out.cells.index(injected[0]) == 1 and out.cells[0].outputs == []

@@ -106,6 +106,9 @@ def _prepare(nb: Any, variant: dict[str, Any]) -> Any:
     nb.cells = [c for c in nb.cells
                 if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
+        tags = cell.metadata.get("tags")  # papermill reads every cell's tags: a new cell has none
+        cell.metadata["tags"] = [t for t in tags if isinstance(t, str)] if isinstance(
+            tags, list) else []
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nb.metadata["papermill"] = {}
