@@ -214,9 +214,9 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from .grading.grade import grade, summarise
     from .grading.sandbox import MB, Limits, isolation
 
-    mode = isolation()
-    print(f"Grading {args.submissions} against {args.assignment} (isolation: "
-          f"{'bubblewrap' if mode == 'bwrap' else 'NONE: bwrap unavailable, see README'}; "
+    mode = ("bubblewrap" if isolation() == "bwrap"
+            else "NONE (no usable bwrap, or CASESTUDY_SANDBOX=none): see README")
+    print(f"Grading {args.submissions} against {args.assignment} (isolation: {mode}; "
           f"{args.timeout:g} s and {args.memory} MB per notebook)", flush=True)
     rows = grade(args.submissions, args.assignment, args.output,
                  limits=Limits(seconds=args.timeout, memory=args.memory * MB), jobs=args.jobs,
