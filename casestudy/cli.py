@@ -1,4 +1,4 @@
-"""The ``casestudy`` command: seeds, run, params, refresh, sweep, build.
+"""The ``casestudy`` command: seeds, run, params, refresh, sweep, build, assign, grade.
 
 Each subcommand is a thin layer over a module of the package (``-p`` and ``-f``
 values are read here); a user's mistake is one line, no traceback, exit 2.
@@ -191,6 +191,71 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from .grading.assign import assign, read_roster
+    from .runner import resolve_notebooks
+
+    students = read_roster(args.roster)
+    notebooks = resolve_notebooks(args.notebooks)
+    print(f"Assigning {len(notebooks)} notebook(s) to {len(students)} student(s) into "
+          f"{args.outdir} (seed {args.seed})", flush=True)
+    manifest = assign(notebooks, students, args.outdir, seed=args.seed, jobs=args.jobs,
+                      progress=lambda line: print(line, flush=True))
+    for sid in students:
+        varied = "; ".join(f"{nb}: " + ", ".join(f"{k}={v!r}" for k, v in values.items())
+                           for nb, values in manifest["variants"][sid].items() if values)
+        print(f"  {sid}: {varied or 'no declared variants'}")
+    print(f"Hand out {args.outdir}/<student_id>/*.ipynb; keep solutions/, assignment.json and "
+          "answers.json")
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from .grading.grade import grade, summarise
+    from .grading.sandbox import MB, Limits, isolation
+
+    mode = ("bubblewrap" if isolation() == "bwrap"
+            else "NONE (no usable bwrap, or CASESTUDY_SANDBOX=none): see README")
+    print(f"Grading {args.submissions} against {args.assignment} (isolation: {mode}; "
+          f"{args.timeout:g} s and {args.memory} MB per notebook)", flush=True)
+    rows = grade(args.submissions, args.assignment, args.output,
+                 limits=Limits(seconds=args.timeout, memory=args.memory * MB), jobs=args.jobs,
+                 progress=lambda line: print(line, flush=True), feedback_dir=args.feedback)
+    print("\nstudent_id  points  " + "  ".join(s for s in ("right", "wrong", "not yet", "error",
+                                                             "timeout", "missing")))
+    for s in summarise(rows):
+        print(f"{s['student_id']:<10}  {s['points']:g}/{s['max_points']:g}  "
+              + "  ".join(f"{s[k]}" for k in ("right", "wrong", "not yet", "error", "timeout",
+                                                "missing")))
+    print(f"Gradebook: {args.output}")
+    return 0
+
+
+def _add_grading_commands(sub: Any) -> None:
+    p = sub.add_parser("assign", help="write each student's copy of notebooks under their own "
+                       "variant, with the instructor's solutions")
+    p.add_argument("notebooks", nargs="+",
+                   help="notebook names or paths, as `casestudy run` takes them")
+    p.add_argument("--roster", required=True, help="a CSV with a student_id column")
+    p.add_argument("-o", "--outdir", required=True, help="the assignment folder to write")
+    p.add_argument("--seed", type=int, default=0, help="the variants' seed (default: %(default)s)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel notebooks")
+    p.set_defaults(func=_cmd_assign)
+
+    p = sub.add_parser("grade", help="grade returned notebooks in isolation into a gradebook CSV")
+    p.add_argument("submissions", help="a folder holding one folder per student id")
+    p.add_argument("-a", "--assignment", required=True, help="the folder `casestudy assign` wrote")
+    p.add_argument("-o", "--output", default="gradebook.csv", help="default: %(default)s")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds per notebook (default: %(default)s)")
+    p.add_argument("--memory", type=int, default=3072,
+                   help="address-space limit per process, MB (default: %(default)s)")
+    p.add_argument("--feedback", default=None,
+                   help="folder of the feedback pages (default: feedback/ beside the gradebook)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel notebooks")
+    p.set_defaults(func=_cmd_grade)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casestudy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -236,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
                    help="also print case.pdf and casebook.pdf with the system's Chromium")
     p.set_defaults(func=_cmd_build)
+
+    _add_grading_commands(sub)
     return parser
 
 

@@ -84,7 +84,7 @@ def test_every_exercise_has_a_notebook_and_an_expression():
 def test_check_answers_not_yet_wrong_and_refuses_unknown_ids():
     assert cs.check("03-q1", ...).status == "not yet"
     wrong = cs.check("03-q1", -1.0)
-    assert wrong.status == "wrong" and "Too low" in wrong.message
+    assert wrong.status == "wrong" and "low" not in wrong.message.lower()  # no bisection hint
     with pytest.raises(ExerciseError, match="unknown exercise"):
         cs.check("99-q9", 1)
 
@@ -92,4 +92,4 @@ def test_check_answers_not_yet_wrong_and_refuses_unknown_ids():
 def test_a_malformed_exercise_file_names_the_entry(tmp_path):
     (tmp_path / "x.toml").write_text('["x-q1"]\nnotebook = "x"\nexpected = "1"\nanswr = 2\n')
     with pytest.raises(ExerciseError, match=r"\[x-q1\] unknown field"):
-        load_exercises.__wrapped__(tmp_path)
+        load_exercises(tmp_path, answers=None)

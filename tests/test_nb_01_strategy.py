@@ -166,7 +166,7 @@ def test_q2_events_after_the_latest_source():
     assert check("01-q2", ..., events=events, seeds=seeds).status == "not yet"
     assert check("01-q2", 3, events=events, seeds=seeds).status == "right"
     low = check("01-q2", 2, events=events, seeds=seeds)
-    assert low.status == "wrong" and low.message.startswith("Too low") and "3" not in low.message
+    assert low.status == "wrong" and "low" not in low.message.lower() and "3" not in low.message
     assert check("01-q2", 0, events=events.iloc[:2], seeds=seeds).status == "right"
 
 

@@ -190,13 +190,13 @@ def test_exercise_checks_not_yet_right_wrong():
     assert cs.check("03-q1", ...).status == "not yet"
     assert cs.check("03-q1", iot_share_2024).right
     wrong = cs.check("03-q1", 27.6 / 113.1 * 100)  # this year's share: too low
-    assert wrong.status == "wrong" and "Too low" in wrong.message and "28" not in wrong.message
+    assert wrong.status == "wrong" and "low" not in wrong.message.lower() and "28" not in wrong.message
     cost = 260_000 * (1 - 0.255)
     for price in (234_000.0, 300_000.0):
         assert cs.check("03-q2", 100 * (price - cost) / price, price=price, base_price=260_000.0).right
         assert cs.check("03-q2", ..., price=price, base_price=260_000.0).status == "not yet"
     same_margin = cs.check("03-q2", 25.5, price=234_000.0, base_price=260_000.0)  # cost recomputed
-    assert same_margin.status == "wrong" and "Too high" in same_margin.message
+    assert same_margin.status == "wrong" and "high" not in same_margin.message.lower()
 
 
 def test_the_stored_checks_say_right():
