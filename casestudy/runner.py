@@ -26,7 +26,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from . import paths
 from .atomic import temp_name
 from .errors import NotebookRunError, ParameterError, RunInterrupted
-from .parameters import SPECS, check_values, spec_for
+from .parameters import SPECS, check_plain, check_values, spec_for
+from .values import short
 
 __all__ = ["RunResult", "resolve_notebooks", "run_notebooks", "check_parameter_names"]
 
@@ -81,7 +82,8 @@ def check_parameter_names(parameters: Mapping[str, Any]) -> None:
     into a code cell, so any other name would run as code."""
     for name in parameters:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ParameterError(f"parameter name {name!r} is not allowed; expected a Python identifier "
+            raise ParameterError(f"parameter name {short(name)} is not allowed; expected a Python "
+                                 "identifier "
                                  "(letters, digits and _, not starting with a digit, not a keyword)")
 
 
@@ -122,7 +124,7 @@ def _split_parameters(notebooks: Sequence[Path], parameters: Mapping[str, Any]) 
             checked = check_values(nb.stem, mine)
             check_seeds_dir(nb.stem, checked.get("seeds_dir"))
             mine = {k: checked[k] for k in mine}
-        per.append(mine)
+        per.append({k: check_plain(nb.stem, k, v) for k, v in mine.items()})
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(map(repr, unknown))}: none of "
@@ -257,8 +259,10 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
                                "choose another with -o (outputs never overwrite notebooks)")
     per = ([dict(p) for p in per_notebook] if per_notebook is not None
            else _split_parameters(notebooks, parameters or {}))
-    for p in per:
+    for nb, p in zip(notebooks, per):
         check_parameter_names(p)
+        for k, v in p.items():
+            check_plain(nb.stem, k, v)
     names = list(output_names or [nb.name for nb in notebooks])
     total = len(notebooks)
     jobs = jobs or max(1, min(os.cpu_count() or 1, MAX_JOBS, total))
