@@ -177,6 +177,28 @@ def _date_part_of(n: Any, event_date: str) -> bool:
                                              for p in event_date.split("-") if p.isdigit())
 
 
+def _check_entry(p: Path, folder: Path) -> None:
+    """A ``.txt`` or ``.toml`` entry of a seeds folder: a link may point only inside the folder
+    (``a.txt -> /etc/passwd`` would be published on sources.html), a ``.txt`` must be a file."""
+    suffix = p.suffix.lower()
+    if suffix not in (".txt", ".toml"):
+        return
+    if p.is_symlink():
+        if not p.exists():
+            if suffix == ".toml":
+                return  # the annotation loader names a dangling or looping link
+            raise SeedError(p, "the seed file is a symbolic link that loops or points to "
+                            "nothing; expected a text file")
+        target = p.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problem = (f"is a symbolic link to {str(target)[:200]!r}, outside the seeds folder; "
+                       "expected a file in the folder (copy it in)")
+            raise SeedError(p, problem) if suffix == ".txt" else AnnotationError(p, "", problem)
+    if suffix == ".txt" and not p.is_file():
+        raise SeedError(p, "is not a regular file (a folder, pipe or device); expected a text "
+                        "file")
+
+
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     """Every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``); a relative
     ``seeds_dir`` is read from ``$CASESTUDY_CWD`` if set (``casestudy run`` sets it to the
@@ -194,10 +216,8 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     except OSError as exc:
         raise SeedError(folder, f"the seeds folder cannot be read ({exc.strerror})") from None
     for p in entries:
-        if p.suffix.lower() == ".txt" and p.is_symlink() and not p.exists():
-            raise SeedError(p, "the seed file is a symbolic link that loops or points to nothing; "
-                            "expected a text file")
-    files = [p for p in entries if p.is_file() and p.suffix.lower() == ".txt"]
+        _check_entry(p, folder)
+    files = [p for p in entries if p.suffix.lower() == ".txt"]
     if not files:
         raise SeedError(folder, "holds no seeds; expected at least one .txt file")
     seen: dict[str, Path] = {}

@@ -120,7 +120,7 @@ def test_any_plain_value_round_trips_through_the_injected_cell(value: Any) -> No
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1).filter(lambda t: t.strip() and t.strip()[0] not in "[{'\""))
-def test_any_text_outside_the_brackets_reaches_the_kernel_as_given_or_as_a_scalar(text: str) -> None:
+def test_text_outside_brackets_reaches_the_kernel_as_given_or_as_a_scalar(text: str) -> None:
     got = parse_value("x", text)
     assert got == text or got is None or type(got) in (int, float, bool)
     if type(got) is str:
