@@ -10,7 +10,9 @@ import argparse
 import contextlib
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -198,6 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised so that ``finally`` clauses remove temporary files (args: the signal)."""
+
+    @staticmethod
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated(signum)
+
+
 def _one_line(message: str) -> str:
     """``message`` on one line, printable, at most :data:`MAX_MESSAGE_CHARS` characters."""
     text = _printable(" ".join(message.split()))
@@ -209,8 +219,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
-    try:
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _Terminated.handler) if main_thread else None
+    try:  # SIGTERM unwinds as Ctrl-C does
         return int(args.func(args))
+    except (KeyboardInterrupt, _Terminated) as exc:  # `run` reports its own; files are cleaned
+        signum = exc.args[0] if isinstance(exc, _Terminated) else signal.SIGINT
+        print(f"casestudy {args.command}: interrupted by {signal.Signals(signum).name}; "
+              "temporary files removed, earlier outputs unchanged", file=sys.stderr)
+        return 128 + signum
     except CasestudyError as exc:
         print(f"casestudy {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
@@ -223,8 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"casestudy {args.command}: error: {_one_line(f'{where}{exc.strerror or exc}')}",
               file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":

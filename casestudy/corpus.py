@@ -221,11 +221,17 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     if not files:
         raise SeedError(folder, "holds no seeds; expected at least one .txt file")
     seen: dict[str, Path] = {}
+    numbers: dict[str, Path] = {}
     for p in files:
         key = p.stem.casefold()
         if key in seen:
             raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
         seen[key] = p
+        number = p.stem.split("_", 1)[0]  # Source lines and sources.html cite "seed 004"
+        if number.isdigit() and numbers.setdefault(number, p) != p:
+            raise SeedError(p, f"two seeds with the number {number}: {numbers[number].name} and "
+                            f"{p.name}; the casebook cites seeds by the number before '_', so "
+                            "expected each number once (rename one)")
     for ann in (p for p in entries if p.suffix == ".toml"):
         if ann.stem not in {p.stem for p in files}:  # exact: load_seed looks for <stem>.toml
             other = seen.get(ann.stem.casefold())

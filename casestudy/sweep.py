@@ -24,7 +24,7 @@ __all__ = ["MAX_ROWS", "SweepError", "add_sweep_arguments", "full_grid", "random
            "render_scenarios", "sweep_command", "write_results"]
 
 MAX_ROWS = 10_000_000
-DEFAULT_NOTEBOOK = "notebooks/04_ev_scenarios.ipynb"
+DEFAULT_NOTEBOOK = "04_ev_scenarios.ipynb"  # in the bundled notebooks folder, from any folder
 DEFAULT_OUTDIR = "build/scenarios"
 
 
@@ -90,7 +90,7 @@ def write_results(df: pd.DataFrame, path: str | Path) -> Path:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from .atomic import atomic_path
+    from .atomic import atomic_path, remove_stale
 
     p = Path(path)
     ext = p.suffix.lower()
@@ -102,6 +102,7 @@ def write_results(df: pd.DataFrame, path: str | Path) -> Path:
                          "or .parquet")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(p.parent)  # a sweep killed earlier left its .NAME.<pid>-*.tmp
         with atomic_path(p) as tmp:
             if ext == ".csv":
                 pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), str(tmp),
@@ -165,8 +166,8 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the table to FILE (.csv or .parquet)")
     parser.add_argument("--render", default=None, metavar="ROWS",
                         help="render these rows (e.g. 0,3,5-7) as executed notebooks (papermill)")
-    parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, metavar="PATH",
-                        help=f"notebook to render (default: {DEFAULT_NOTEBOOK})")
+    parser.add_argument("--notebook", default=None, metavar="PATH",
+                        help=f"notebook to render (default: the bundled {DEFAULT_NOTEBOOK})")
     parser.add_argument("--outdir", default=DEFAULT_OUTDIR, metavar="DIR",
                         help=f"folder for rendered notebooks (default: {DEFAULT_OUTDIR})")
 
@@ -230,6 +231,9 @@ def sweep_command(args: argparse.Namespace) -> int:
         with pd.option_context("display.max_columns", None, "display.width", 200):
             print((df if len(df) <= 20 else df.describe()).T.to_string())
     if rows:
-        for r, p in zip(rows, render_scenarios(df, rows, args.notebook, args.outdir)):
+        from .paths import notebooks_dir
+
+        notebook = args.notebook or notebooks_dir() / DEFAULT_NOTEBOOK
+        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir)):
             print(f"rendered scenario row {r}: {p}")
     return 0
