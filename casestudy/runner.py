@@ -262,7 +262,8 @@ def _connection_file(proc: Any) -> str | None:
         args = proc.cmdline()
     except psutil.Error:
         return None
-    return next((b for a, b in zip(args, args[1:]) if a == "-f" and b.endswith(".json")), None)
+    return next((b for a, b in zip(args, args[1:], strict=False)
+                 if a == "-f" and b.endswith(".json")), None)
 
 
 def _stop_process_tree() -> None:

@@ -3,6 +3,7 @@ SIGKILL of the driver, temporary files of runs, sweeps and builds killed earlier
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,7 +37,7 @@ def connection_files(pids: list[int]) -> list[str]:
     files = []
     for pid in pids:
         args = psutil.Process(pid).cmdline()
-        files += [b for a, b in zip(args, args[1:]) if a == "-f"]
+        files += [b for a, b in zip(args, args[1:], strict=False) if a == "-f"]
     return files
 
 
@@ -70,7 +71,7 @@ def test_workers_die_with_a_killed_driver(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert [w for w in workers if alive(w)] == []
     finally:
-        with __import__("contextlib").suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     # the next run into the folder removes what the killed one left
     left = [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]
