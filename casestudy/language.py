@@ -70,7 +70,9 @@ def _line_language(line: str) -> tuple[str | None, int]:
 
 def _document_language(text: str, latin_votes: dict[str, int]) -> str:
     """The language with the most letters: CJK by script, Latin by the lines' detections."""
-    kana, han, latin, _ = _scripts(text)
+    kana, han, latin, hangul = _scripts(text)
+    if hangul > kana + han and hangul > latin:
+        return "ko"
     if kana + han == 0 and latin == 0:
         return "und"
     if kana + han and kana + han >= latin / 3:
