@@ -31,6 +31,9 @@ __all__ = ["show", "source_line", "fmt", "md", "escape_md", "Exhibit", "FigureEx
 _TITLE = re.compile(r"^Exhibit\s+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)\.?\s+(.+)$", re.S)
 _MONEY = {"CNY", "USD", "HKD", "JPY", "EUR"}
 _last_corpus: "Corpus | None" = None
+#: The largest figure rendered (width, height in inches); a larger one is shrunk to it, since
+#: a figure sized by a user's seeds folder could otherwise take minutes and gigabytes.
+MAX_FIGURE_INCHES = (16.0, 24.0)
 
 
 class DisplayError(CasestudyError, ValueError):
@@ -301,6 +304,9 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
         fig = obj
     else:
         raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
+    width, height = fig.get_size_inches()  # sized by the data: 500 seeds asked for 300 inches
+    if width > MAX_FIGURE_INCHES[0] or height > MAX_FIGURE_INCHES[1]:
+        fig.set_size_inches(min(width, MAX_FIGURE_INCHES[0]), min(height, MAX_FIGURE_INCHES[1]))
     plotting.exhibit(fig, f"Exhibit {number}. {text}", source, note or None)
     png = plotting.figure_bytes(fig, "png")
     plt.close(fig)

@@ -57,3 +57,14 @@ def test_corpus_tables_keep_their_columns_when_empty(tmp_path) -> None:  # type:
         assert got.empty and list(got.columns) == list(getattr(full, table)().columns), table
     none = full.select(["ko"])
     assert len(none) == 0 and list(none.seeds_table().columns) == list(full.seeds_table().columns)
+
+
+def test_a_figure_sized_by_the_data_is_capped(corpus: cs.Corpus) -> None:
+    """02's heatmap is 0.6 inch a seed: 500 seeds asked for a 300-inch figure."""
+    from casestudy.display import MAX_FIGURE_INCHES
+
+    fig, ax = plt.subplots(figsize=(40, 300))
+    ax.plot([0, 1], [0, 1])
+    got = cs.show(fig, "Exhibit 9.5. Tall", seeds=list(corpus.ids))
+    assert tuple(fig.get_size_inches()) == MAX_FIGURE_INCHES
+    assert len(got.png) < 5_000_000  # type: ignore[union-attr]
