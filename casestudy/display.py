@@ -268,7 +268,7 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] | None
     """
     number, text = _split_title(title)
     given = facts is not None or refs is not None or seeds is not None
-    seeds = list(seeds or ())
+    seeds = [] if seeds is None else list(seeds)
     if given and not (_seeds_of(facts) or seeds or _ref_docs(refs)):
         if not isinstance(obj, (pd.DataFrame, pd.Series)):  # a figure: not shown by the backend
             import matplotlib.pyplot as plt

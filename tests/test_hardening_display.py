@@ -68,3 +68,11 @@ def test_a_figure_sized_by_the_data_is_capped(corpus: cs.Corpus) -> None:
     got = cs.show(fig, "Exhibit 9.5. Tall", seeds=list(corpus.ids))
     assert tuple(fig.get_size_inches()) == MAX_FIGURE_INCHES
     assert len(got.png) < 5_000_000  # type: ignore[union-attr]
+
+
+def test_seeds_may_be_an_empty_series(corpus: cs.Corpus) -> None:
+    """06 passes ``seeds=unsure["seed_id"]``: a Series, empty under languages=[ko]."""
+    table = corpus.seeds_table()
+    got = cs.show(table.iloc[0:0], "Exhibit 9.6. None", seeds=table["seed_id"].iloc[0:0])
+    assert isinstance(got, NoEvidence)
+    assert "seed 000" in cs.show(table, "Exhibit 9.7. All", seeds=table["seed_id"]).source
