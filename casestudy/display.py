@@ -226,14 +226,11 @@ class NoEvidence:
 
     number: str
     title: str
-    corpus: "Corpus | None" = None
 
     @property
     def sentence(self) -> str:
-        folder = "" if self.corpus is None or self.corpus.folder is None else (
-            f" ({len(self.corpus)} seed(s) in {self.corpus.folder.name}/)")
-        return (f"No evidence in the chosen seeds{folder} for this exhibit: none of them has "
-                "the annotated facts, claims or events it is built from.")
+        return ("No evidence in the chosen seeds for this exhibit: the seeds folder and "
+                "parameters of this run leave none of the annotated passages it is built from.")
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -274,7 +271,7 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] | None
             import matplotlib.pyplot as plt
 
             plt.close(getattr(obj, "figure", obj))
-        return NoEvidence(number, text, corpus if corpus is not None else _last_corpus)
+        return NoEvidence(number, text)
     source = source_line(facts, seeds=seeds, refs=refs, derived=derived, corpus=corpus)
     meta: dict[str, Any] = {
         "exhibit": number, "title": text, "source": source,
