@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -296,7 +296,7 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
     from . import plotting
 
     if isinstance(obj, Axes):
-        fig = obj.figure
+        fig = cast(Figure, obj.figure)
     elif isinstance(obj, Figure):
         fig = obj
     else:

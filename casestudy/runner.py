@@ -306,9 +306,9 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
                                "choose another with -o (outputs never overwrite notebooks)")
     per = ([dict(p) for p in per_notebook] if per_notebook is not None
            else _split_parameters(notebooks, parameters or {}))
-    for nb, p in zip(notebooks, per):
-        check_parameter_names(p)
-        for k, v in p.items():
+    for nb, values in zip(notebooks, per, strict=True):
+        check_parameter_names(values)
+        for k, v in values.items():
             check_plain(nb.stem, k, v)
     names = list(output_names or [nb.name for nb in notebooks])
     twice = sorted({n for n in names if names.count(n) > 1})

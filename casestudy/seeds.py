@@ -89,7 +89,8 @@ class Seed:
         crlf = quote.replace("\r\n", "\n").replace("\n", "\r\n")
         searches = [(self.raw, quote), (self.raw, crlf)] + ([(self.text, quote)] if clean_ok else [])
         for k, (hay, q) in enumerate(searches):
-            hits, i = [], hay.find(q)
+            hits: list[tuple[int, int]] = []
+            i = hay.find(q)
             while i != -1 and len(hits) < limit:
                 hits.append((i, i + len(q)))
                 i = hay.find(q, i + 1)
