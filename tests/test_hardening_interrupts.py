@@ -114,3 +114,27 @@ def test_an_interrupted_sweep_keeps_the_good_file_and_no_temp_file(tmp_path: Pat
     assert "Traceback" not in stderr and f"interrupted by {signal.Signals(sig).name}" in stderr
     assert good.read_text(encoding="utf-8") == "the earlier table\n"
     assert list(tmp_path.glob(".*.tmp")) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_leaves_no_temporary_folder(tmp_path: Path, sig: int) -> None:
+    import nbformat
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# The Test · 1. One")])
+    nbformat.write(nb, str(nbs / "01_one.ipynb"))
+    site = tmp_path / "site"
+    proc = subprocess.Popen([str(CASESTUDY), "build", "--notebooks-dir", str(nbs), "-o",
+                             str(site), "--no-pdf"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(site.glob(".instructor.*.tmp")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.fail("the build ended before the signal; the test needs a slower build")
+    assert proc.returncode == 128 + sig and "Traceback" not in stderr, stderr
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
