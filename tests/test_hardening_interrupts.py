@@ -41,19 +41,21 @@ def connection_files(pids: list[int]) -> list[str]:
     return files
 
 
-def test_sigterm_to_the_process_group_waits_for_the_kernels(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_process_group_waits_for_the_kernels(tmp_path: Path, sig: int) -> None:
+    """As a shell's job control (Ctrl-C reaches the whole group) or a CI timeout sends it."""
     proc, out = start_run(tmp_path)
     try:
         kernels = kernels_of(proc.pid)
         files = connection_files(kernels)
         assert files and all(Path(f).exists() for f in files)
-        os.killpg(proc.pid, signal.SIGTERM)  # as a shell's job control or a CI timeout does
+        os.killpg(proc.pid, sig)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-    assert proc.returncode == 143, stderr
+    assert proc.returncode == 128 + sig, stderr
     assert [k for k in kernels if alive(k)] == []  # gone when the run returned, not later
     assert [f for f in files if Path(f).exists()] == []  # each holds a kernel's HMAC key
     assert "Traceback" not in stderr and "Error" not in stderr
