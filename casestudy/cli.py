@@ -1,7 +1,9 @@
 """The ``casestudy`` command: seeds, run, params, refresh, sweep, build.
 
 Each subcommand is a thin layer over a module of the package (``-p`` and ``-f``
-values are read here); a user's mistake is one line, no traceback, exit 2.
+values are read by :mod:`casestudy.values`); a user's mistake is one line of at most
+:data:`MAX_MESSAGE_CHARS` printable characters, no traceback, exit 2; SIGINT or SIGTERM
+unwinds (temporary files removed) and exits 130 or 143.
 """
 
 from __future__ import annotations
