@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
+import time
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -24,10 +26,15 @@ from .paths import PACKAGE_DIR
 
 __all__ = ["Annotation", "Metadata", "Claim", "Event", "Fact", "Ignore", "Correction", "Flag",
            "load_annotation", "check_fields", "check_pattern", "find_pattern", "PATTERN_TIMEOUT",
-           "MAX_ANNOTATION_BYTES"]
+           "PATTERN_BUDGET", "MAX_ANNOTATION_BYTES", "MAX_ENTRIES", "read_bounded"]
 
 PATTERN_TIMEOUT = 1.0  # seconds one correction pattern may take on one seed's text
+PATTERN_BUDGET = 3.0  # seconds all the correction patterns of one seed may take together
 MAX_ANNOTATION_BYTES = 1_000_000  # the bundled annotation files are at most 38 kB
+#: Entries (claims, events, facts, ...) one annotation file may hold: the bundled files hold at
+#: most 118; 18,037 one-letter claims in a 1 MB file would each be searched in a 1 MB seed.
+MAX_ENTRIES = 2_000
+MAX_OCCURRENCE = 1_000  # the search for a quote stops at the occurrence asked for
 
 _CHOICES: dict[str, dict[str, list[str]]] = tomllib.loads(  # section -> field -> allowed values
     (PACKAGE_DIR / "data" / "annotations.toml").read_text(encoding="utf-8"))
@@ -175,23 +182,50 @@ def _check_values(path: Path, where: str, section: str, values: dict[str, Any]) 
         if name in values and values[name] not in allowed:
             raise AnnotationError(path, f"{where}.{name}", f"{values[name]!r} is not allowed; "
                                   f"expected one of {', '.join(allowed)}")
-    if values.get("occurrence") is not None and values["occurrence"] < 1:
-        raise AnnotationError(path, f"{where}.occurrence",
-                              f"expected a positive integer, got {values['occurrence']}")
+    if values.get("occurrence") is not None and not 1 <= values["occurrence"] <= MAX_OCCURRENCE:
+        raise AnnotationError(path, f"{where}.occurrence", f"expected a positive integer up to "
+                              f"{MAX_OCCURRENCE:,}, got {values['occurrence']} (for a later one, "
+                              "give start = OFFSET)")
+
+
+def read_bounded(path: Path, limit: int) -> tuple[bytes, int] | None:
+    """At most ``limit + 1`` bytes of ``path`` and the size ``stat`` reports, or None if it is
+    not a regular file (a pipe, device or folder).  The limit holds on what is read, since
+    ``/proc`` files report size 0; a pipe is opened without blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks), info.st_size
+    finally:
+        os.close(fd)
 
 
 def _read(path: Path) -> str:
-    """The text of an annotation file; a folder, a dangling or looping link, an unreadable
-    or oversized file is an :class:`AnnotationError`."""
+    """The text of an annotation file; a folder, a dangling or looping link, an unreadable,
+    irregular or oversized file is an :class:`AnnotationError`."""
     expected = "expected a TOML file (or no file, for an unannotated seed)"
     if path.is_dir():
         raise AnnotationError(path, "", f"the annotation file is a folder; {expected}")
     try:
-        size = path.stat().st_size
-        if size > MAX_ANNOTATION_BYTES:
-            raise AnnotationError(path, "", f"the annotation file has {size:,} bytes, above the "
-                                  f"limit of {MAX_ANNOTATION_BYTES:,}")
-        return path.read_bytes().decode("utf-8")
+        read = read_bounded(path, MAX_ANNOTATION_BYTES)
+        if read is None:
+            raise AnnotationError(path, "", f"the annotation file is not a regular file (a pipe "
+                                  f"or device); {expected}")
+        if len(read[0]) > MAX_ANNOTATION_BYTES:
+            raise AnnotationError(path, "", f"the annotation file has more than "
+                                  f"{MAX_ANNOTATION_BYTES:,} bytes, above the limit of "
+                                  f"{MAX_ANNOTATION_BYTES:,}")
+        return read[0].decode("utf-8")
     except OSError as exc:
         if path.is_symlink() and not path.exists():
             why = ("a symbolic link that loops" if exc.errno == errno.ELOOP else
@@ -225,6 +259,12 @@ def load_annotation(path: Path) -> Annotation:
         if lang and not _LANG_RE.match(lang):
             raise AnnotationError(path, "metadata.language", f"{lang!r} is not an ISO 639-1 code "
                                   "(two lowercase letters)")
+    counts = {section: len(v) for section in _CLASSES
+              if isinstance(v := data.get(section, []), list)}
+    if sum(counts.values()) > MAX_ENTRIES:
+        raise AnnotationError(path, "", f"the file holds {sum(counts.values()):,} entries, above "
+                              f"the limit of {MAX_ENTRIES:,} per file (casestudy.annotations."
+                              "MAX_ENTRIES); split the seed and its annotation")
     entries: dict[str, tuple[Any, ...]] = {}
     ids: dict[str, str] = {}
     for section, cls in _CLASSES.items():
@@ -289,12 +329,20 @@ def check_pattern(path: Path, where: str, pattern: str) -> None:
                               "or a quote")
 
 
-def find_pattern(path: Path, where: str, pattern: str, text: str) -> list[tuple[int, int]]:
-    """The non-empty matches of ``pattern`` in ``text``, within :data:`PATTERN_TIMEOUT` seconds."""
+def find_pattern(path: Path, where: str, pattern: str, text: str,
+                 deadline: float | None = None) -> list[tuple[int, int]]:
+    """The non-empty matches of ``pattern`` in ``text``, within :data:`PATTERN_TIMEOUT` seconds
+    and before ``deadline`` (a :func:`time.monotonic` time: the budget of all of a seed's
+    patterns, :data:`PATTERN_BUDGET`)."""
+    timeout = PATTERN_TIMEOUT
+    if deadline is not None:
+        timeout = min(timeout, max(deadline - time.monotonic(), 0.001))
     try:
-        return [(m.start(), m.end()) for m in regex.finditer(pattern, text, timeout=PATTERN_TIMEOUT)
+        return [(m.start(), m.end()) for m in regex.finditer(pattern, text, timeout=timeout)
                 if m.end() > m.start()]
     except TimeoutError:
-        raise AnnotationError(path, where, f"pattern {pattern!r} took more than "
-                              f"{PATTERN_TIMEOUT:g} s on the text (catastrophic backtracking); "
-                              "expected a simpler pattern, or a quote") from None
+        why = (f"took more than {PATTERN_TIMEOUT:g} s on the text (catastrophic backtracking)"
+               if timeout == PATTERN_TIMEOUT else f"ran past the {PATTERN_BUDGET:g} s all the "
+               "file's patterns may take together")
+        raise AnnotationError(path, where, f"pattern {pattern[:60]!r} {why}; expected a simpler "
+                              "pattern, or a quote") from None

@@ -1,86 +1,47 @@
 """The ``casestudy`` command: seeds, run, params, refresh, sweep, build, assign, grade.
 
 Each subcommand is a thin layer over a module of the package (``-p`` and ``-f``
-values are read here); a user's mistake is one line, no traceback, exit 2.
+values are read by :mod:`casestudy.values`); a user's mistake is one line of at most
+:data:`MAX_MESSAGE_CHARS` printable characters, no traceback, exit 2; SIGINT or SIGTERM
+unwinds (temporary files removed) and exits 130 or 143.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
+import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import CasestudyError, ParameterError
+from .values import RULE, load_parameter_file, parse_value
+
+__all__ = ["main", "build_parser", "parse_value", "load_parameter_file", "MAX_MESSAGE_CHARS"]
+
+MAX_MESSAGE_CHARS = 600  # an error line is cut here: a value quoted in it may be megabytes
 
 
-@functools.cache
-def _yaml_loader() -> Any:
-    """PyYAML's safe loader, reading what ``casestudy params`` prints: ``5e+06`` and ``1e3``
-    are numbers (PyYAML reads text) and ``None`` is None; a key given twice is an error."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            self.flatten_mapping(node)
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key, line = self.construct_object(key_node, deep=deep), key_node.start_mark.line + 1
-                with contextlib.suppress(TypeError):  # an unhashable key: PyYAML reports it
-                    if key in seen:
-                        raise ParameterError(f"{key!r} is given twice (lines {seen[key]} and {line})")
-                    seen[key] = line
-            return super().construct_mapping(node, deep=deep)
-
-    Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
-        r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
-    Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^None$"), ["N"])
-    return Loader
-
-
-def parse_value(name: str, text: str) -> Any:
-    """The value of ``-p NAME TEXT``, read as YAML (``[ja, zh]`` a list) by :func:`_yaml_loader`;
-    an empty value is an error, not a silent None.  Text that is not YAML stays text."""
-    import yaml
-
-    if not text.strip():
-        raise ParameterError(f"parameter {name!r} = {text!r}: the value is empty; give a value, "
-                             "or None for None")
+def _positive(text: str) -> int:
+    """``-j``: a positive number of parallel jobs (0 or less is refused by argparse)."""
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
-    except ParameterError as exc:
-        raise ParameterError(f"parameter {name!r} = {text!r}: key {exc}") from None
-    except yaml.YAMLError:
-        return text
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} jobs: expected a positive number of parallel jobs")
+    return n
 
 
-def load_parameter_file(path: str | Path) -> dict[str, Any]:
-    """A YAML mapping of parameter names to values; :class:`ParameterError` on any problem."""
-    import yaml
-
-    expected = "expected a mapping of parameter names to values"
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506
-    except OSError as exc:
-        raise ParameterError(f"{path}: the parameter file cannot be read ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}: the parameter file is not UTF-8 text (byte "
-                             f"{exc.object[exc.start:exc.start + 1]!r} at offset {exc.start}); "
-                             f"{expected}") from None
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: parameter {exc}; expected each parameter once") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParameterError(f"{path}: the parameter file is not valid YAML{at} ({problem}); "
-                             f"{expected}") from None
-    if data is not None and not isinstance(data, dict):
-        raise ParameterError(f"{path}: {expected}, got {type(data).__name__}")
-    return data or {}  # a name that is not an identifier: see runner.check_parameter_names
+def _printable(text: str) -> str:
+    """``text`` with control characters (ANSI escapes included) shown as escapes, so a seed
+    cannot drive the terminal: ESC [ 2 J prints as \\x1b[2J."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
 
 
 def _cmd_seeds(args: argparse.Namespace) -> int:
@@ -93,8 +54,8 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
                            "display.max_colwidth", 40, "display.max_rows", None):
         table = corpus.seeds_table()[["seed_id", "date", "date_precision", "languages", "genre",
                                       "stance", "chars", "title_en"]]
-        print("Corpus:", corpus.folder)
-        print(table.to_string(index=False))
+        print("Corpus:", _printable(str(corpus.folder)))
+        print("\n".join(map(_printable, table.to_string(index=False).splitlines())))
         print("\nAnnotation coverage (numbers found automatically):")
         print(corpus.coverage_summary().to_string(index=False))
         cov = corpus.coverage()
@@ -106,7 +67,7 @@ def _cmd_seeds(args: argparse.Namespace) -> int:
             for r in left.itertuples():
                 seed = corpus[r.seed_id]
                 ctx = seed.raw[max(0, r.start - 25):r.end + 25].replace("\n", " ")
-                print(f"  {r.seed_id} @{r.start}: {r.text!r} ({r.kind})  …{ctx}…")
+                print(_printable(f"  {r.seed_id} @{r.start}: {r.text!r} ({r.kind})  …{ctx}…"))
     return 1 if args.check and not left.empty else 0
 
 
@@ -267,13 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="execute notebooks headless into an output folder")
     p.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all)")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a parameter, its value read as YAML (2015 is an int, 5e+06 and 1e3 numbers, "
-                   "[ja, zh] a list, None or null is None; an empty value is an error)")
+                   help=f"a parameter. {RULE}".replace("%", "%%"))
     p.add_argument("-f", "--param-file", action="append", metavar="FILE",
-                   help="a YAML file of parameters (applied before -p)")
+                   help="a YAML file of parameters (applied before -p; values as inside [...])")
     p.add_argument("-o", "--outdir", default="build/notebooks", help="default: %(default)s")
-    p.add_argument("-j", "--jobs", type=int, default=None,
+    p.add_argument("-j", "--jobs", type=_positive, default=None,
                    help="parallel notebooks (default: the number of cores, at most 4)")
+    # -p elasticity -2e0: a negative number in any notation is a value, not an option
+    p._negative_number_matcher = re.compile(  # noqa: SLF001 - argparse has no public setting
+        r"^-(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("params", help="list a notebook's parameters")
@@ -282,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refresh", help="re-execute notebooks in place to store reference outputs")
     p.add_argument("notebooks", nargs="*")
-    p.add_argument("-j", "--jobs", type=int, default=None)
+    p.add_argument("-j", "--jobs", type=_positive, default=None)
     p.set_defaults(func=_cmd_refresh)
 
     from .sweep import add_sweep_arguments, sweep_command
@@ -306,22 +269,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised so that ``finally`` clauses remove temporary files (args: the signal)."""
+
+    @staticmethod
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated(signum)
+
+
+def _one_line(message: str) -> str:
+    """``message`` on one line, printable, at most :data:`MAX_MESSAGE_CHARS` characters."""
+    text = _printable(" ".join(message.split()))
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from ._speedups import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
-    try:
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _Terminated.handler) if main_thread else None
+    try:  # SIGTERM unwinds as Ctrl-C does
         return int(args.func(args))
+    except (KeyboardInterrupt, _Terminated) as exc:  # `run` reports its own; files are cleaned
+        signum = exc.args[0] if isinstance(exc, _Terminated) else signal.SIGINT
+        print(f"casestudy {args.command}: interrupted by {signal.Signals(signum).name}; "
+              "temporary files removed, earlier outputs unchanged", file=sys.stderr)
+        return 128 + signum
     except CasestudyError as exc:
-        print(f"casestudy {args.command}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"casestudy {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `casestudy seeds | head`: the reader has gone; nothing to report
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a tool stopped by SIGPIPE
     except OSError as exc:  # a file or folder the user named cannot be used: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"casestudy {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"casestudy {args.command}: error: {_one_line(f'{where}{exc.strerror or exc}')}",
+              file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":

@@ -177,6 +177,28 @@ def _date_part_of(n: Any, event_date: str) -> bool:
                                              for p in event_date.split("-") if p.isdigit())
 
 
+def _check_entry(p: Path, folder: Path) -> None:
+    """A ``.txt`` or ``.toml`` entry of a seeds folder: a link may point only inside the folder
+    (``a.txt -> /etc/passwd`` would be published on sources.html), a ``.txt`` must be a file."""
+    suffix = p.suffix.lower()
+    if suffix not in (".txt", ".toml"):
+        return
+    if p.is_symlink():
+        if not p.exists():
+            if suffix == ".toml":
+                return  # the annotation loader names a dangling or looping link
+            raise SeedError(p, "the seed file is a symbolic link that loops or points to "
+                            "nothing; expected a text file")
+        target = p.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problem = (f"is a symbolic link to {str(target)[:200]!r}, outside the seeds folder; "
+                       "expected a file in the folder (copy it in)")
+            raise SeedError(p, problem) if suffix == ".txt" else AnnotationError(p, "", problem)
+    if suffix == ".txt" and not p.is_file():
+        raise SeedError(p, "is not a regular file (a folder, pipe or device); expected a text "
+                        "file")
+
+
 def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     """Every seed (``*.txt``) in ``seeds_dir`` (default: the bundled ``seeds/``); a relative
     ``seeds_dir`` is read from ``$CASESTUDY_CWD`` if set (``casestudy run`` sets it to the
@@ -194,18 +216,22 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     except OSError as exc:
         raise SeedError(folder, f"the seeds folder cannot be read ({exc.strerror})") from None
     for p in entries:
-        if p.suffix.lower() == ".txt" and p.is_symlink() and not p.exists():
-            raise SeedError(p, "the seed file is a symbolic link that loops or points to nothing; "
-                            "expected a text file")
-    files = [p for p in entries if p.is_file() and p.suffix.lower() == ".txt"]
+        _check_entry(p, folder)
+    files = [p for p in entries if p.suffix.lower() == ".txt"]
     if not files:
         raise SeedError(folder, "holds no seeds; expected at least one .txt file")
     seen: dict[str, Path] = {}
+    numbers: dict[str, Path] = {}
     for p in files:
         key = p.stem.casefold()
         if key in seen:
             raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
         seen[key] = p
+        number = p.stem.split("_", 1)[0]  # Source lines and sources.html cite "seed 004"
+        if number.isdigit() and numbers.setdefault(number, p) != p:
+            raise SeedError(p, f"two seeds with the number {number}: {numbers[number].name} and "
+                            f"{p.name}; the casebook cites seeds by the number before '_', so "
+                            "expected each number once (rename one)")
     for ann in (p for p in entries if p.suffix == ".toml"):
         if ann.stem not in {p.stem for p in files}:  # exact: load_seed looks for <stem>.toml
             other = seen.get(ann.stem.casefold())

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -26,11 +26,14 @@ if TYPE_CHECKING:
     from .corpus import Corpus
 
 __all__ = ["show", "source_line", "fmt", "md", "escape_md", "Exhibit", "FigureExhibit",
-           "DisplayError", "remember"]
+           "NoEvidence", "DisplayError", "remember"]
 
 _TITLE = re.compile(r"^Exhibit\s+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)\.?\s+(.+)$", re.S)
 _MONEY = {"CNY", "USD", "HKD", "JPY", "EUR"}
 _last_corpus: "Corpus | None" = None
+#: The largest figure rendered (width, height in inches); a larger one is shrunk to it, since
+#: a figure sized by a user's seeds folder could otherwise take minutes and gigabytes.
+MAX_FIGURE_INCHES = (16.0, 24.0)
 
 
 class DisplayError(CasestudyError, ValueError):
@@ -216,9 +219,37 @@ def _formatted(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] = (), refs: Any = None,
+@dataclass
+class NoEvidence:
+    """An exhibit whose evidence is empty in the seeds and parameters of this run (a user's
+    own unannotated articles, a language no seed has): one sentence instead of a table."""
+
+    number: str
+    title: str
+
+    @property
+    def sentence(self) -> str:
+        return ("No evidence in the chosen seeds for this exhibit: the seeds folder and "
+                "parameters of this run leave none of the annotated passages it is built from.")
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {"exhibit": self.number, "title": self.title, "source": self.sentence,
+                "seeds": [], "refs": [], "empty": True}
+
+    def __repr__(self) -> str:
+        return f"Exhibit {self.number}. {self.title}\n{self.sentence}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        body = (f"<h4>Exhibit {html.escape(self.number)}. {html.escape(self.title)}</h4>\n"
+                f'<p class="source" style="font-size:85%">{html.escape(self.sentence)}</p>')
+        return {"text/html": body, "text/plain": repr(self)}, {"casestudy": self.meta}
+
+
+def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] | None = None,
+         refs: Any = None,
          derived: str = "", note: str = "", corpus: "Corpus | None" = None
-         ) -> Exhibit | FigureExhibit:
+         ) -> Exhibit | FigureExhibit | NoEvidence:
     """Show ``obj`` (a DataFrame, a matplotlib Figure or Axes) as a numbered exhibit.
 
     ``title`` is "Exhibit N. Title"; ``facts`` (rows of ``corpus.facts()``, ``events()``
@@ -226,8 +257,21 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] = (), 
     the evidence the Source line cites;
     ``derived`` says how figures were computed from them; ``note`` is a caveat.
     A figure is closed after it is rendered, so it is shown once.
+
+    Evidence passed but empty (the run's seeds folder or parameters leave none: a user's
+    unannotated article, a language no seed has) gives a :class:`NoEvidence` sentence
+    instead of the exhibit; passing no evidence at all is a :class:`DisplayError`, since
+    every exhibit must cite its sources.
     """
     number, text = _split_title(title)
+    given = facts is not None or refs is not None or seeds is not None
+    seeds = [] if seeds is None else list(seeds)
+    if given and not (_seeds_of(facts) or seeds or _ref_docs(refs)):
+        if not isinstance(obj, (pd.DataFrame, pd.Series)):  # a figure: not shown by the backend
+            import matplotlib.pyplot as plt
+
+            plt.close(getattr(obj, "figure", obj))
+        return NoEvidence(number, text)
     source = source_line(facts, seeds=seeds, refs=refs, derived=derived, corpus=corpus)
     meta: dict[str, Any] = {
         "exhibit": number, "title": text, "source": source,
@@ -252,11 +296,14 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
     from . import plotting
 
     if isinstance(obj, Axes):
-        fig = obj.figure
+        fig = cast(Figure, obj.figure)
     elif isinstance(obj, Figure):
         fig = obj
     else:
         raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
+    width, height = fig.get_size_inches()  # sized by the data: 500 seeds asked for 300 inches
+    if width > MAX_FIGURE_INCHES[0] or height > MAX_FIGURE_INCHES[1]:
+        fig.set_size_inches(min(width, MAX_FIGURE_INCHES[0]), min(height, MAX_FIGURE_INCHES[1]))
     plotting.exhibit(fig, f"Exhibit {number}. {text}", source, note or None)
     png = plotting.figure_bytes(fig, "png")
     plt.close(fig)

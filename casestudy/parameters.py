@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from .errors import ParameterError
+from .values import MAX_DEPTH, short
 
-__all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "RunParameters",
-           "parameters_cell_source", "CURRENCIES"]
+__all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "check_plain",
+           "RunParameters", "parameters_cell_source", "CURRENCIES"]
 
 CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
@@ -61,7 +62,8 @@ class Param:
         """``value`` if allowed (ints taken as floats, integral floats as ints), else an error."""
         def fail(why: str) -> ParameterError:
             return ParameterError(
-                f"{notebook}: parameter {self.name!r} = {value!r} {why}; allowed: {self.allowed()}"
+                f"{notebook}: parameter {self.name!r} = {short(value)} {why}; "
+                f"allowed: {self.allowed()}"
                 + (f" ({self.unit})" if self.unit else ""))
         if value is None and self.nullable:
             return None
@@ -196,11 +198,44 @@ def check_values(notebook: str, values: Mapping[str, Any],
         close = {n: difflib.get_close_matches(n, list(known), n=1) for n in unknown}
         hints = [f"{n!r}" + (f" (did you mean {c[0]!r}?)" if c else "") for n, c in close.items()]
         raise ParameterError(f"{notebook}: unknown parameter {', '.join(hints)} = "
-                             f"{', '.join(repr(values[n]) for n in unknown)}; this notebook's "
+                             f"{', '.join(short(values[n]) for n in unknown)}; this notebook's "
                              f"parameters are: {', '.join(known) or 'none'}")
     out = {p.name: p.check(values[p.name], notebook) if p.name in values else p.default
            for p in spec}
     return RunParameters(notebook, spec, out)
+
+
+_PLAIN = "text, a finite number, true/false, None, or a list or mapping (text keys) of these"
+
+
+def check_plain(notebook: str, name: str, value: Any) -> Any:
+    """``value`` if it is plain data papermill writes as a Python literal equal to it (text,
+    a finite number, a bool, None, lists and text-keyed mappings of these, at most
+    :data:`~casestudy.values.MAX_DEPTH` deep); anything else (bytes, sets, dates, tuples,
+    objects: papermill would write ``str(value)`` into the code) is a :class:`ParameterError`."""
+    def bad(why: str) -> ParameterError:
+        return ParameterError(f"{notebook}: parameter {name!r} = {short(value)} {why}; a value "
+                              f"for a notebook without a declaration must be {_PLAIN}")
+
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise bad(f"nests lists or mappings more than {MAX_DEPTH} levels deep")
+        if v is None or type(v) in (str, bool, int):
+            continue
+        if type(v) is float:
+            if not math.isfinite(v):
+                raise bad("holds a number that is not finite")
+        elif type(v) is list:
+            stack += [(x, depth + 1) for x in v]
+        elif type(v) is dict:
+            if not all(isinstance(k, str) for k in v):
+                raise bad("holds a mapping key that is not text")
+            stack += [(x, depth + 1) for x in v.values()]
+        else:
+            raise bad(f"holds a {type(v).__name__}")
+    return value
 
 
 _IGNORED_GLOBALS = {"In", "Out", "get_ipython", "exit", "quit", "open"}

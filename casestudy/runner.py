@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import secrets
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -24,9 +25,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import paths
-from .atomic import temp_name
+from .atomic import remove_stale, temp_name
 from .errors import NotebookRunError, ParameterError, RunInterrupted
-from .parameters import SPECS, check_values, spec_for
+from .parameters import SPECS, check_plain, check_values, spec_for
+from .values import short
 
 __all__ = ["RunResult", "resolve_notebooks", "run_notebooks", "check_parameter_names"]
 
@@ -81,7 +83,8 @@ def check_parameter_names(parameters: Mapping[str, Any]) -> None:
     into a code cell, so any other name would run as code."""
     for name in parameters:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ParameterError(f"parameter name {name!r} is not allowed; expected a Python identifier "
+            raise ParameterError(f"parameter name {short(name)} is not allowed; expected a Python "
+                                 "identifier "
                                  "(letters, digits and _, not starting with a digit, not a keyword)")
 
 
@@ -122,7 +125,7 @@ def _split_parameters(notebooks: Sequence[Path], parameters: Mapping[str, Any]) 
             checked = check_values(nb.stem, mine)
             check_seeds_dir(nb.stem, checked.get("seeds_dir"))
             mine = {k: checked[k] for k in mine}
-        per.append(mine)
+        per.append({k: check_plain(nb.stem, k, v) for k, v in mine.items()})
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(map(repr, unknown))}: none of "
@@ -150,9 +153,19 @@ def _run_record(parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker_init() -> None:
-    """Only the driver handles Ctrl-C (it reaches the whole process group); SIGTERM ends a worker."""
+    """Only the driver handles Ctrl-C and SIGTERM (they reach the whole process group): it
+    stops the kernels first, then the workers.  A worker dies with its driver (Linux's
+    ``prctl(PR_SET_PDEATHSIG)``), so a driver killed with SIGKILL leaves no worker running."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the driver died before prctl
+            os._exit(1)
 
 
 def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None, token: str,
@@ -190,17 +203,32 @@ def _execute(src: Path, out: Path, parameters: dict[str, Any], cwd: str | None, 
         if tmp.exists():
             write_clean(nbformat.read(str(tmp), as_version=4), out if ok else failed,
                         metadata=_run_record(parameters), tag=token)
-    except OSError as exc:  # ReplaceError included
+    except (OSError, ValueError) as exc:  # ReplaceError; NotJSONError: a truncated output
+        why = f"{exc}{_disk_full(out.parent)}"
         if ok:  # every cell ran, but the output could not be put in place
-            return RunResult(src.stem, None, time.monotonic() - started, False, None, str(exc),
+            return RunResult(src.stem, None, time.monotonic() - started, False, None, why,
                              parameters, saved=False)
-        message += f" (the partial output could not be kept: {exc})"
+        message += f" (the partial output could not be kept: {why})"
     finally:
         tmp.unlink(missing_ok=True)
+    if message and "disk holding" not in message:
+        message += _disk_full(out.parent)
     if ok:
         failed.unlink(missing_ok=True)  # a stale failure of an earlier run no longer holds
     output = out if ok else failed if failed.exists() else None
     return RunResult(src.stem, output, time.monotonic() - started, ok, cell, message, parameters)
+
+
+def _disk_full(folder: Path) -> str:
+    """A note if the disk holding ``folder`` is (nearly) full, which truncates outputs."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    return (f"; the disk holding {folder} is full ({free:,} bytes free): free some space and "
+            "run again") if free < 10_000_000 else ""
 
 
 def _running_name(out: Path, token: str) -> Path:
@@ -226,19 +254,40 @@ class _Stop(BaseException):
         raise _Stop(signum)
 
 
-def _stop_process_tree() -> None:
-    """SIGTERM every descendant of this process (workers and their kernels, which Jupyter
-    starts in sessions of their own, so they would outlive a killed worker); SIGKILL
-    whatever is left after 3 s."""
+def _connection_file(proc: Any) -> str | None:
+    """The ``-f FILE`` a Jupyter kernel was started with (it holds the kernel's HMAC key)."""
     import psutil
 
-    procs = psutil.Process().children(recursive=True)
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.terminate()
-    for p in psutil.wait_procs(procs, timeout=3)[1]:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
+    try:
+        args = proc.cmdline()
+    except psutil.Error:
+        return None
+    return next((b for a, b in zip(args, args[1:], strict=False)
+                 if a == "-f" and b.endswith(".json")), None)
+
+
+def _stop_process_tree() -> None:
+    """Stop every descendant of this process: first the kernels (Jupyter starts them in
+    sessions of their own, so they would outlive their worker) with SIGTERM, SIGKILL after 3 s,
+    and remove their connection files; then the workers (which ignore SIGTERM); return only
+    when all are gone."""
+    import psutil
+
+    me = psutil.Process()
+    workers = me.children()
+    kernels = [p for p in me.children(recursive=True) if p not in workers]
+    files = [f for f in map(_connection_file, kernels) if f]
+    for group, sig in ((kernels, signal.SIGTERM), (workers, signal.SIGKILL)):
+        for p in group:
+            with contextlib.suppress(psutil.Error):
+                p.send_signal(sig)
+        for p in psutil.wait_procs(group, timeout=3)[1]:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        psutil.wait_procs(group, timeout=3)
+    for f in files:
+        with contextlib.suppress(OSError):
+            os.unlink(f)
 
 
 def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[str, Any] | None = None,
@@ -257,14 +306,21 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
                                "choose another with -o (outputs never overwrite notebooks)")
     per = ([dict(p) for p in per_notebook] if per_notebook is not None
            else _split_parameters(notebooks, parameters or {}))
-    for p in per:
-        check_parameter_names(p)
+    for nb, values in zip(notebooks, per, strict=True):
+        check_parameter_names(values)
+        for k, v in values.items():
+            check_plain(nb.stem, k, v)
     names = list(output_names or [nb.name for nb in notebooks])
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # two runs into one output would share its temporary file
+        raise NotebookRunError(f"notebook {', '.join(twice)} is named more than once; name each "
+                               "notebook once (or run the copies into different folders with -o)")
     total = len(notebooks)
     jobs = jobs or max(1, min(os.cpu_count() or 1, MAX_JOBS, total))
     if jobs < 1:
         raise ParameterError(f"-j/--jobs = {jobs}: expected a positive number of parallel jobs")
     _check_writable(outdir)
+    remove_stale(outdir)  # temp files of a run killed earlier (SIGKILL leaves them)
     say = progress or (lambda line: None)
     results: list[RunResult | None] = [None] * total
     token = f"{os.getpid()}-{secrets.token_hex(4)}"  # this run's temp files carry it

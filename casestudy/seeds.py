@@ -8,13 +8,23 @@ import codecs
 import dataclasses
 import math
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .annotations import Annotation, Correction, Fact, Metadata, find_pattern, load_annotation
+from .annotations import (
+    PATTERN_BUDGET,
+    Annotation,
+    Correction,
+    Fact,
+    Metadata,
+    find_pattern,
+    load_annotation,
+    read_bounded,
+)
 from .errors import AnnotationError, SeedError
 from .language import Paragraph, detect_languages
 from .numbers import NumberMention, find_numbers, read_number
@@ -72,14 +82,16 @@ class Seed:
     def _error(self, where: str, message: str) -> AnnotationError:
         return AnnotationError(self._ann_path, where, message)
 
-    def _find(self, quote: str, clean_ok: bool) -> list[tuple[int, int]]:
-        """The raw spans where ``quote`` occurs in ``raw`` (a "\\n" in it also matching a
-        CRLF), or else (``clean_ok``) in the cleaned text, mapped back."""
+    def _find(self, quote: str, clean_ok: bool, limit: int) -> list[tuple[int, int]]:
+        """The first ``limit`` raw spans where ``quote`` occurs in ``raw`` (a "\\n" in it also
+        matching a CRLF), or else (``clean_ok``) in the cleaned text, mapped back.  The search
+        stops at ``limit``: a one-letter quote may occur a million times."""
         crlf = quote.replace("\r\n", "\n").replace("\n", "\r\n")
         searches = [(self.raw, quote), (self.raw, crlf)] + ([(self.text, quote)] if clean_ok else [])
         for k, (hay, q) in enumerate(searches):
-            hits, i = [], hay.find(q)
-            while i != -1:
+            hits: list[tuple[int, int]] = []
+            i = hay.find(q)
+            while i != -1 and len(hits) < limit:
                 hits.append((i, i + len(q)))
                 i = hay.find(q, i + 1)
             if hits:
@@ -92,7 +104,11 @@ class Seed:
         where = _where(section, entry)
         if not entry.quote:
             raise self._error(where, "empty quote; expected a verbatim passage of the text")
-        hits = self._find(entry.quote, clean_ok)
+        if entry.start is not None and self.raw.startswith(entry.quote, entry.start):
+            return Located(entry, entry.start, entry.start + len(entry.quote))
+        limit = (1_000 if entry.start is not None else  # a CRLF or cleaned-text match, or an error
+                 entry.occurrence if entry.occurrence is not None else _SHOWN + 1)
+        hits = self._find(entry.quote, clean_ok, limit)
         if not hits:
             raise self._error(where, f"quote {_short(entry.quote)!r} is not in {self.path.name}" + (
                 " (nor in its cleaned text); expected a verbatim passage" if clean_ok
@@ -101,7 +117,7 @@ class Seed:
             offsets = [h[0] for h in hits]
             if entry.start not in offsets:
                 raise self._error(f"{where}.start", f"the quote is not at offset {entry.start}; "
-                                  f"it occurs at {offsets}")
+                                  f"it occurs at {_offsets(offsets)}")
             return Located(entry, *hits[offsets.index(entry.start)])
         if entry.occurrence is not None:
             if entry.occurrence > len(hits):
@@ -109,8 +125,10 @@ class Seed:
                                   f"but the quote occurs {len(hits)} time(s)")
             return Located(entry, *hits[entry.occurrence - 1])
         if len(hits) > 1:
-            raise self._error(where, f"the quote occurs {len(hits)} times (at "
-                              f"{[h[0] for h in hits]}); add occurrence = N or start = OFFSET")
+            times = f"{len(hits)} times" if len(hits) <= _SHOWN else f"more than {_SHOWN} times"
+            at = _offsets([h[0] for h in hits])
+            raise self._error(where, f"the quote occurs {times} (at {at}); add occurrence = N "
+                              "or start = OFFSET")
         return Located(entry, *hits[0])
 
     def _locate_fact(self, fact: Fact) -> Located:
@@ -141,9 +159,12 @@ class Seed:
                           "written with its scale applied, or a `reading`")
 
     def _edits(self) -> list[Edit]:
-        """The curated corrections (which may not overlap) and the automatic edits around them."""
+        """The curated corrections (which may not overlap) and the automatic edits around them;
+        the patterns share one time budget (:data:`~casestudy.annotations.PATTERN_BUDGET`)."""
+        deadline = time.monotonic() + PATTERN_BUDGET
         curated = sorted((Edit(s, e, c.replacement, c.kind, c.note, curated=True)
-                          for c in self.annotation.corrections for s, e in self._correction_spans(c)),
+                          for c in self.annotation.corrections
+                          for s, e in self._correction_spans(c, deadline)),
                          key=lambda ed: (ed.start, ed.end))
         for a, b in zip(curated, curated[1:]):
             if b.start < a.end:
@@ -152,10 +173,10 @@ class Seed:
                                   f"{self.raw[b.start:b.end]!r})")
         return curated + automatic_edits(self.raw, [(ed.start, ed.end) for ed in curated])
 
-    def _correction_spans(self, c: Correction) -> list[tuple[int, int]]:
+    def _correction_spans(self, c: Correction, deadline: float) -> list[tuple[int, int]]:
         if c.pattern is not None:
-            where = f"corrections pattern {c.pattern!r}"
-            spans = find_pattern(self._ann_path, where, c.pattern, self.raw)
+            where = f"corrections pattern {c.pattern[:40]!r}"
+            spans = find_pattern(self._ann_path, where, c.pattern, self.raw, deadline)
             if not spans:
                 raise self._error(where, "the pattern matches nothing in the text")
             return spans
@@ -207,6 +228,13 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
                                for a in sorted(lookup, key=lambda a: (-len(a), a)))), lookup
 
 
+_SHOWN = 10  # offsets of a quote listed in an error message
+
+
+def _offsets(offsets: list[int]) -> str:
+    return str(offsets[:_SHOWN])[:-1] + (", …]" if len(offsets) > _SHOWN else "]")
+
+
 def _where(section: str, entry: Any) -> str:
     ident = getattr(entry, "id", "") or entry.quote or getattr(entry, "pattern", "")
     return f"{section} {str(ident)[:40]!r}"
@@ -244,14 +272,18 @@ def load_seed(path: Path) -> Seed:
     """Load ``path`` (a ``.txt`` seed) with its annotation file if there is one."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SEED_BYTES:
-            raise SeedError(path, f"the seed file has {size:,} bytes, above the limit of "
-                            f"{MAX_SEED_BYTES:,} bytes per seed (casestudy.seeds.MAX_SEED_BYTES); "
-                            "split the text into several seeds")
-        data = path.read_bytes()
+        read = read_bounded(path, MAX_SEED_BYTES)
     except OSError as exc:
         raise SeedError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if read is None:
+        raise SeedError(path, "is not a regular file (a folder, pipe or device); expected a text "
+                        "file")
+    data, size = read
+    if len(data) > MAX_SEED_BYTES:  # measured on what is read: /proc files report size 0
+        has = f"{size:,} bytes" if size > MAX_SEED_BYTES else f"more than {MAX_SEED_BYTES:,} bytes"
+        raise SeedError(path, f"the seed file has {has}, above the limit of {MAX_SEED_BYTES:,} "
+                        "bytes per seed (casestudy.seeds.MAX_SEED_BYTES); split the text into "
+                        "several seeds")
     ann_path = path.with_suffix(".toml")
     # a dangling or looping link, or a folder, is an error, not "no annotation"
     annotation = (load_annotation(ann_path) if ann_path.exists() or ann_path.is_symlink()

@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import appliances, europe, scenarios
 from .errors import CasestudyError
+from .paths import notebooks_dir
 from .scenarios import Model, ScenarioError, evaluate
 
 __all__ = ["MAX_ROWS", "MODELS", "ModelEntry", "SweepError", "add_sweep_arguments", "full_grid",
@@ -44,10 +45,10 @@ class ModelEntry(NamedTuple):
 
 #: The scenario models by name (read-only). A new model adds one row here.
 MODELS: Mapping[str, ModelEntry] = MappingProxyType({
-    "home": ModelEntry(("base", "home"), scenarios.home, "notebooks/04_ev_scenarios.ipynb"),
-    "europe": ModelEntry(("base", "europe"), europe.europe, "notebooks/04_ev_scenarios.ipynb"),
+    "home": ModelEntry(("base", "home"), scenarios.home, "04_ev_scenarios.ipynb"),
+    "europe": ModelEntry(("base", "europe"), europe.europe, "04_ev_scenarios.ipynb"),
     "appliances": ModelEntry(("appliances",), appliances.appliances,
-                             "notebooks/05_options.ipynb"),
+                             "05_options.ipynb"),
 })
 
 
@@ -123,7 +124,7 @@ def write_results(df: pd.DataFrame, path: str | Path) -> Path:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from .atomic import atomic_path
+    from .atomic import atomic_path, remove_stale
 
     p = Path(path)
     ext = p.suffix.lower()
@@ -135,6 +136,7 @@ def write_results(df: pd.DataFrame, path: str | Path) -> Path:
                          "or .parquet")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(p.parent)  # a sweep killed earlier left its .NAME.<pid>-*.tmp
         with atomic_path(p) as tmp:
             if ext == ".csv":
                 pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), str(tmp),
@@ -200,8 +202,8 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--render", default=None, metavar="ROWS",
                         help="render these rows (e.g. 0,3,5-7) as executed notebooks (papermill)")
     parser.add_argument("--notebook", default=None, metavar="PATH",
-                        help="notebook to render (default: the model's own, e.g. "
-                             f"{MODELS['home'].notebook})")
+                        help="notebook to render (default: the model's own in the bundled "
+                             f"notebooks folder, e.g. {MODELS['home'].notebook})")
     parser.add_argument("--outdir", default=DEFAULT_OUTDIR, metavar="DIR",
                         help=f"folder for rendered notebooks (default: {DEFAULT_OUTDIR})")
 
@@ -265,7 +267,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         with pd.option_context("display.max_columns", None, "display.width", 200):
             print((df if len(df) <= 20 else df.describe()).T.to_string())
     if rows:
-        notebook = args.notebook or MODELS[m.name].notebook
+        notebook = args.notebook or notebooks_dir() / MODELS[m.name].notebook
         for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir), strict=True):
             print(f"rendered scenario row {r}: {p}")
     return 0

@@ -62,6 +62,19 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
+#: The site's own pages: a notebook of one of these names would be overwritten by it.
+RESERVED_PAGES = ("index", "sources", "guide", "glossary")
+
+
+def _check_page_names(sources: list[Path]) -> None:
+    """A notebook's page is ``STEM.html``; it may not be one of :data:`RESERVED_PAGES`."""
+    clash = [p for p in sources if p.stem.casefold() in RESERVED_PAGES]
+    if clash:
+        raise SiteError(f"{clash[0]}: a notebook named {clash[0].stem!r} would be overwritten by "
+                        f"the site's own {clash[0].stem}.html; rename the notebook (the site "
+                        f"keeps {', '.join(RESERVED_PAGES)} for its pages)")
+
+
 def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path = "build/site",
                edition: str = "instructor", seeds_dir: str | Path | None = None,
                progress: Callable[[str], None] | None = None, pdf_files: bool = False,
@@ -76,6 +89,7 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
         where = "does not exist" if not nb_dir.exists() else "holds no executed notebooks"
         raise SiteError(f"{nb_dir}: {where}; run `casestudy run` first (it executes the notebooks "
                         f"into build/notebooks/), or name the folder with --notebooks-dir")
+    _check_page_names(sources)
     if outdir.exists() and not outdir.is_dir():
         raise SiteError(f"{outdir}: is a file, not a folder; choose another output with -o")
     if final.exists() and (not final.is_dir() or any(final.iterdir())
@@ -84,7 +98,8 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
                         f"(no {_MARKER}); choose another output with -o")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{edition}.", suffix=".tmp", dir=outdir))
+        atomic.remove_stale(outdir)  # a build killed earlier left its .EDITION.<pid>-*.tmp
+        tmp = Path(tempfile.mkdtemp(prefix=f".{edition}.{os.getpid()}-", suffix=".tmp", dir=outdir))
         os.chmod(tmp, 0o755)
     except OSError as exc:
         raise SiteError(f"{outdir}: cannot write the site there ({exc.strerror or exc}); "

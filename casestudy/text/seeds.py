@@ -2,7 +2,8 @@
 
 Uses only the seed interface (:data:`_SEED_ATTRS`).  A paragraph detected in an
 unsupported language (a short line called French) falls back to the seed's
-language; if that is unsupported too, :class:`TextAnalysisError` says so.
+language; if that is unsupported too (a user's Korean article), the paragraph is left out:
+it has no tokens and no concept mentions.
 """
 
 from __future__ import annotations
@@ -38,13 +39,8 @@ def sections(seed: Any) -> Iterator[tuple[int, int, str]]:
     """``(start, end, language)`` of each paragraph of ``seed.text``, in the language it is analysed in."""
     for para in seed.paragraphs:
         lang = para.language if para.language in SUPPORTED_LANGUAGES else seed.language
-        if lang not in SUPPORTED_LANGUAGES:
-            raise TextAnalysisError(
-                f"seed {seed.id}: paragraph at {para.start}-{para.end} is in {para.language!r} and "
-                f"the seed's language {seed.language!r} is not supported either; "
-                f"supported: {', '.join(SUPPORTED_LANGUAGES)}"
-            )
-        yield para.start, para.end, lang
+        if lang in SUPPORTED_LANGUAGES:  # else (a user's Korean article): nothing to analyse
+            yield para.start, para.end, lang
 
 
 def tokenize_seed(seed: Any) -> list[Token]:
