@@ -16,6 +16,7 @@ from casestudy import europe as eu
 from casestudy import scenarios as sc
 from casestudy import sweep as sw
 from casestudy.cli import main
+from casestudy.paths import notebooks_dir
 from casestudy.scenarios import ScenarioError
 from casestudy.sweep import SweepError
 
@@ -162,6 +163,6 @@ def test_render_defaults_to_the_models_own_notebook(tmp_path: Path,
     monkeypatch.setattr(sw, "render_scenarios",
                         lambda df, rows, notebook, outdir: seen.append(notebook) or rows)
     assert run_cli("--model", "europe", "--render", "0") == 0
-    assert seen == [sw.MODELS["europe"].notebook]
+    assert seen == [notebooks_dir() / sw.MODELS["europe"].notebook]
     assert run_cli("--model", "home", "--render", "0", "--notebook", "x.ipynb") == 0
     assert seen[-1] == "x.ipynb"
