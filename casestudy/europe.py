@@ -2,7 +2,7 @@
 Germany, and its margin against the home market.
 
 :func:`europe` builds the German price of one car from its parts (per car, in euros): the home
-car's calibrated variable cost (:func:`casestudy.scenarios.unit_cost`) converted at
+car's calibrated variable cost (:func:`casestudy.modelbase.unit_cost`) converted at
 ``cny_per_eur``; the customs value (ex-works export price plus transport to an EU port); the
 EU's normal import duty and the countervailing duty on it; homologation per car; the net price
 (the home net price converted, plus ``eu_price_premium_pct``); German VAT on it. So
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .scenarios import declare, unit_cost
+from .modelbase import declare, unit_cost
 
 __all__ = ["EUROPE", "PARAMETERS", "europe"]
 

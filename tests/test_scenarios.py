@@ -13,6 +13,7 @@ import pytest
 
 import casestudy as cs
 from casestudy import europe as eu
+from casestudy import modelbase
 from casestudy import scenarios as sc
 
 
@@ -173,9 +174,9 @@ def test_module_is_small() -> None:
 
 def test_declarations_file_error_names_the_file_and_parameter(tmp_path, monkeypatch) -> None:
     bad = tmp_path / "scenarios.toml"
-    text = sc.DECLARATIONS.read_text(encoding="utf-8")
+    text = modelbase.DECLARATIONS.read_text(encoding="utf-8")
     bad.write_text(text.replace('name = "price"\n', 'name = "price"\ncolour = "red"\n'), encoding="utf-8")
-    monkeypatch.setattr(sc, "DECLARATIONS", bad)
+    monkeypatch.setattr(modelbase, "DECLARATIONS", bad)
     with pytest.raises(sc.ScenarioError, match=r"scenarios\.toml: parameter 'price': .*colour"):
         sc.declare("home", sc.home)
     assert sc.get_model("home") is sc.HOME  # nothing registered on failure
