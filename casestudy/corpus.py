@@ -145,7 +145,8 @@ class Corpus:
             for n in s.numbers:
                 rs, re_ = s.raw_span(n.start, n.end)
                 hits = [("fact", loc.entry.id) for loc in s.facts
-                        if loc.value_start is not None and loc.value_start < re_ and rs < loc.value_end]
+                        if loc.value_start is not None and loc.value_end is not None
+                        and loc.value_start < re_ and rs < loc.value_end]
                 if not hits and n.kind == "date" and date and n.date and (
                         n.date.startswith(date) or date.startswith(n.date)):
                     hits = [("article-date", date)]

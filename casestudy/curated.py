@@ -38,7 +38,7 @@ def resolve(corpus: "Corpus", ref: str, source: Path | None = None) -> "Located 
         return None
     seed = corpus[sid]
     pool = {"claim": seed.claims, "event": seed.events, "fact": seed.facts}[kind]
-    hit = next((loc for loc in pool if loc.entry.id == ident), None)  # type: ignore[attr-defined]
+    hit = next((loc for loc in pool if loc.entry.id == ident), None)
     if hit is None and not (corpus.as_of_year is not None and kind == "event"):
         raise AnnotationError(where, f"ref {ref!r}", f"seed {sid} has no {kind} with id {ident!r}")
     return hit

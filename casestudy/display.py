@@ -274,11 +274,8 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
 
     from . import plotting
 
-    if isinstance(obj, Axes):
-        fig = obj.figure
-    elif isinstance(obj, Figure):
-        fig = obj
-    else:
+    fig = obj.get_figure(root=True) if isinstance(obj, Axes) else obj
+    if not isinstance(fig, Figure):
         raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
     plotting.exhibit(fig, f"Exhibit {number}. {text}", source, note or None)
     png = plotting.figure_bytes(fig, "png")
