@@ -139,7 +139,8 @@ def test_the_student_edition_runs_with_its_exercises_unanswered(students, name):
     ok, err, text, answers = students[name]
     assert ok, err
     assert answers == 0, "the student edition still holds model answers"
-    assert text.count(": not yet.") >= 2, "each check should say 'not yet' for an unanswered exercise"
+    assert text.count(": not yet.") >= 2, (
+        "each check should say 'not yet' for an unanswered exercise")
     assert ": right." not in text
 
 
@@ -161,7 +162,8 @@ def test_refresh_is_byte_stable(default_runs, tmp_path):
         if stem in SPECS:
             [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
             assert cell.source == parameters_cell_source(stem), (
-                f"{name}: the parameters cell differs from its declaration; run `casestudy refresh`")
+                f"{name}: the parameters cell differs from its declaration; "
+                "run `casestudy refresh`")
         write_clean(nbformat.read(str(default_runs[stem].output), as_version=4), tmp_path / name)
         assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
             f"{name}: refreshing changed the stored notebook; run `casestudy refresh` and commit, "
