@@ -6,7 +6,10 @@ Each notebook execution a test reads happens once per ``pytest`` run, in one of 
   byte-stability check cleans and compares them with the stored notebooks);
 - ``student_runs``: the student edition of every notebook that has teaching notes or answers
   (the notebook tests, the site's student edition and notebook 01's tests read them);
-- ``param_runs``: the notebooks under other parameter values.
+- ``param_runs``: the notebooks under other parameter values;
+
+and the casebook site built from ``default_runs`` (``built_site``, both editions) is built once
+too, for the site tests and the browser test.
 
 Under pytest-xdist each worker is its own process, so a session fixture alone would run a batch
 once per worker. A batch is therefore executed into a folder all workers of the run share (the
@@ -35,19 +38,39 @@ from casestudy.runner import RunResult, run_notebooks
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NOTEBOOKS = paths.notebooks_dir()
-BATCH_FIXTURES = {"default_runs", "student_runs", "param_runs"}
+BATCH_FIXTURES = {"default_runs", "student_runs", "param_runs", "built_site"}
+# Tests that start a Jupyter kernel themselves (a fixture notebook, papermill's command, a
+# `casestudy run` subprocess), by file and test function; test_runner.py's module fixture `run`
+# executes three fixture notebooks for every test that reads it.
+KERNEL_TESTS = {
+    "test_notebook_runs.py": {"test_refresh_end_to_end",
+                              "test_plain_papermill_from_another_directory_gives_the_same_result",
+                              "test_plain_papermill_rejects_a_misspelt_parameter"},
+    "test_runner.py": {"test_strict_params_out_of_range", "test_cli_run_failure_summary",
+                       "test_cli_run_passing"},
+    "test_hardening_outputs.py": {
+        "test_run_keeps_other_runs_temp_files_and_removes_a_stale_failure",
+        "test_run_whose_final_rename_fails_says_so"},
+    "test_hardening_params.py": {
+        "test_relative_seeds_dir_is_recorded_as_given_and_resolved_where_the_run_started"},
+    "test_hardening_signals.py": {"test_signal_stops_the_run_cleanly"},
+    "test_sweep.py": {"test_render_scenarios_with_papermill"},
+}
 
 Case = tuple[str, Path, dict]  # (name, notebook to run, its parameters)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark as ``slow`` every test that executes notebooks: nbval's cells, and the tests
-    that read a shared batch."""
-    slow = pytest.mark.slow
+    """Mark as ``slow`` every test that executes notebooks: nbval's cells, the tests that
+    read a shared batch, and those that start a kernel themselves (``KERNEL_TESTS``)."""
     for item in items:
-        nbval_cell = type(item).__module__.startswith("nbval")
-        if nbval_cell or BATCH_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(slow)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        name = getattr(item, "originalname", item.name)
+        file = item.path.name
+        if (type(item).__module__.startswith("nbval") or BATCH_FIXTURES & fixtures
+                or name in KERNEL_TESTS.get(file, ()) or (file == "test_runner.py"
+                                                          and "run" in fixtures)):
+            item.add_marker(pytest.mark.slow)
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -158,3 +181,38 @@ def student_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResul
 def param_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
     """The notebooks under non-default parameters, by case name (see ``_params``)."""
     return run_batch(shared_folder(tmp_path_factory), "params", _params)
+
+
+def build_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
+    """``build(root/name)`` once per test session whatever the number of workers; the folder."""
+    folder = root / name
+    done = root / f"{name}.complete"
+    with FileLock(str(folder) + ".lock"):
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)  # an earlier attempt in this session failed part way
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_site(default_runs: dict[str, RunResult],
+               tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The casebook site (both editions, with PDFs where chromium is installed) built from
+    ``default_runs``: ``<folder>/instructor`` and ``<folder>/student``."""
+    from casestudy.site import build_site
+
+    ok = [r for r in default_runs.values() if r.ok and r.output is not None]
+    if not ok:
+        pytest.fail("no notebook executed: " + "; ".join(
+            r.summary() for r in default_runs.values()), pytrace=False)
+    executed = ok[0].output.parent  # type: ignore[union-attr]
+
+    def build(folder: Path) -> None:
+        for edition in ("instructor", "student"):
+            result = build_site(executed, folder, edition)
+            assert result.pages, edition
+
+    return build_once(shared_folder(tmp_path_factory), "site", build)

@@ -122,12 +122,11 @@ def executed(runs: list) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(executed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
+def site(executed: Path, built_site: Path) -> Path:
+    """Both editions built from ``executed``, once per test session (tests/conftest.py)."""
     for edition in ("instructor", "student"):
-        result = build_site(executed, out, edition)
-        assert result.pages, edition
-    return out
+        assert (built_site / edition / "index.html").is_file(), edition
+    return built_site
 
 
 def test_every_notebook_executed(runs: list) -> None:
