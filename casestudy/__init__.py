@@ -23,4 +23,5 @@ __version__ = "0.1.0"
 
 __all__ = ["load_corpus", "Corpus", "Seed", "CasestudyError", "SeedError", "AnnotationError",
            "ParameterError", "NotebookRunError", "__version__", "show", "fmt", "md", "source_line",
-           "check", "formulas", "load_references", "reference_citation", "ReferenceDataError"]
+           "check", "formulas", "parameters", "plotting", "load_references", "reference_citation",
+           "ReferenceDataError"]

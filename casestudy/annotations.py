@@ -16,7 +16,7 @@ import time
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from re import _constants as _c, _parser  # the standard library's pattern parser (Python >= 3.11)
+from re import _constants as _c, _parser  # type: ignore[attr-defined]  # the standard library's pattern parser (Python >= 3.11)
 from typing import Any
 
 import regex
@@ -110,7 +110,7 @@ class Ignore(_Quoted):
 class Correction(_Quoted):
     kind: str
     replacement: str
-    quote: str | None = None  # exactly one of quote and pattern
+    quote: str | None = None  # type: ignore[assignment]  # exactly one of quote and pattern
     pattern: str | None = None
     note: str = ""
 
@@ -249,7 +249,7 @@ def load_annotation(path: Path) -> Annotation:
                                   f"{', '.join(sorted(_TOP))}")
     if data.get("schema", 1) != 1:
         raise AnnotationError(path, "schema", f"unsupported schema {data['schema']!r}; expected 1")
-    meta = {name: tuple(v) if isinstance(v, list) else v for name, v in
+    meta: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in
             check_fields(path, "metadata", data.get("metadata", {}), _SPECS["metadata"]).items()}
     _check_values(path, "metadata", "metadata", meta)
     if meta.get("date_precision") in ("inferred", "unknown") and not meta.get("date_evidence"):

@@ -127,7 +127,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from .nbclean import refresh
+    from .refresh import refresh
     from .runner import resolve_notebooks
 
     notebooks = resolve_notebooks(args.notebooks)

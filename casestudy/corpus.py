@@ -74,28 +74,34 @@ class Corpus:
                         s.annotation.path is not None) for s in self._seeds for m in [s.metadata]))
 
     def events(self) -> pd.DataFrame:
-        """Dated events, oldest first (up to the ``as_of`` year, if any)."""
-        return _frame("seed_id event_id date precision kind summary quote start end note",
+        """Dated events, oldest first (up to the ``as_of`` year, if any); each row carries its
+        seed's outlet and date, which an exhibit's Source line names."""
+        return _frame("seed_id event_id date precision kind summary quote start end note "
+                      "seed_outlet seed_date",
                       ((s.id, e.id, e.date, e.date_precision, e.kind, e.summary,
-                        s.raw[loc.start:loc.end], loc.start, loc.end, e.note)
+                        s.raw[loc.start:loc.end], loc.start, loc.end, e.note,
+                        s.metadata.outlet, s.metadata.date)
                        for s in self._seeds for loc in s.events for e in [loc.entry]
                        if self.as_of_year is None or (_year(e.date) or 0) <= self.as_of_year),
                       sort="date seed_id start")
 
     def facts(self) -> pd.DataFrame:
-        """Every curated fact with its quote and offsets into the seed's original."""
+        """Every curated fact with its quote and offsets into the seed's original, and its
+        seed's date and outlet (for the Source line)."""
         return _frame("fact_id seed_id metric value unit period entity quote start end reading "
-                      "approx qualifier note seed_date",
+                      "approx qualifier note seed_date seed_outlet",
                       ((f.id, s.id, f.metric, f.value, f.unit, f.period, f.entity,
                         s.raw[loc.start:loc.end], loc.start, loc.end,
                         s.raw[loc.value_start:loc.value_end], f.approx, f.qualifier, f.note,
-                        s.metadata.date) for s in self._seeds for loc in s.facts for f in [loc.entry]))
+                        s.metadata.date, s.metadata.outlet) for s in self._seeds for loc in s.facts for f in [loc.entry]))
 
     def claims(self) -> pd.DataFrame:
-        """The articles' key arguments: English gloss and verbatim quote."""
-        return _frame("seed_id claim_id gloss quote start end",
+        """The articles' key arguments: English gloss and verbatim quote (with the seed's
+        outlet and date, for the Source line)."""
+        return _frame("seed_id claim_id gloss quote start end seed_outlet seed_date",
                       ((s.id, loc.entry.id, loc.entry.gloss, s.raw[loc.start:loc.end], loc.start,
-                        loc.end) for s in self._seeds for loc in s.claims))
+                        loc.end, s.metadata.outlet, s.metadata.date)
+                       for s in self._seeds for loc in s.claims))
 
     def text_issues(self) -> pd.DataFrame:
         """Curated corrections and flags: what is wrong with each text and what cleaning does."""
@@ -139,7 +145,8 @@ class Corpus:
             for n in s.numbers:
                 rs, re_ = s.raw_span(n.start, n.end)
                 hits = [("fact", loc.entry.id) for loc in s.facts
-                        if loc.value_start is not None and loc.value_start < re_ and rs < loc.value_end]
+                        if loc.value_start is not None and loc.value_end is not None
+                        and loc.value_start < re_ and rs < loc.value_end]
                 if not hits and n.kind == "date" and date and n.date and (
                         n.date.startswith(date) or date.startswith(n.date)):
                     hits = [("article-date", date)]
@@ -248,7 +255,4 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
                                       f"also used in {first[fact.id].name}; expected fact ids "
                                       "unique across the seeds folder")
             first[fact.id] = ann
-    corpus = Corpus(seeds, folder)
-    from .display import remember
-    remember(corpus)
-    return corpus
+    return Corpus(seeds, folder)

@@ -5,6 +5,7 @@ which :func:`resolve` checks against the corpus, so a renamed claim breaks loudl
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,7 @@ def resolve(corpus: "Corpus", ref: str, source: Path | None = None) -> "Located 
         return None
     seed = corpus[sid]
     pool = {"claim": seed.claims, "event": seed.events, "fact": seed.facts}[kind]
-    hit = next((loc for loc in pool if loc.entry.id == ident), None)  # type: ignore[attr-defined]
+    hit = next((loc for loc in pool if loc.entry.id == ident), None)
     if hit is None and not (corpus.as_of_year is not None and kind == "event"):
         raise AnnotationError(where, f"ref {ref!r}", f"seed {sid} has no {kind} with id {ident!r}")
     return hit
@@ -49,9 +50,15 @@ def shorten(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-@lru_cache(maxsize=16)
 def load_table(name: str, section: str) -> list[dict[str, Any]]:
-    """The entries of ``[[section]]`` in ``casestudy/data/<name>.toml``."""
+    """The entries of ``[[section]]`` in ``casestudy/data/<name>.toml`` (a fresh copy: what a
+    caller changes in it never reaches the next caller)."""
+    return copy.deepcopy(_read_table(name, section))
+
+
+@lru_cache(maxsize=16)
+def _read_table(name: str, section: str) -> list[dict[str, Any]]:
+    """The parsed entries, read once per process: the files are the package's own data."""
     path = DATA_DIR / f"{name}.toml"
     try:
         entries = tomllib.loads(path.read_text(encoding="utf-8")).get(section)

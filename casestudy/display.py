@@ -24,13 +24,13 @@ from .errors import CasestudyError
 
 if TYPE_CHECKING:
     from .corpus import Corpus
+    from .seeds import Seed
 
 __all__ = ["show", "source_line", "fmt", "md", "escape_md", "Exhibit", "FigureExhibit",
-           "NoEvidence", "DisplayError", "remember"]
+           "NoEvidence", "DisplayError"]
 
 _TITLE = re.compile(r"^Exhibit\s+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)\.?\s+(.+)$", re.S)
 _MONEY = {"CNY", "USD", "HKD", "JPY", "EUR"}
-_last_corpus: "Corpus | None" = None
 #: The largest figure rendered (width, height in inches); a larger one is shrunk to it, since
 #: a figure sized by a user's seeds folder could otherwise take minutes and gigabytes.
 MAX_FIGURE_INCHES = (16.0, 24.0)
@@ -38,12 +38,6 @@ MAX_FIGURE_INCHES = (16.0, 24.0)
 
 class DisplayError(CasestudyError, ValueError):
     """An exhibit was asked for without what it needs (a numbered title, its evidence)."""
-
-
-def remember(corpus: "Corpus") -> None:
-    """Keep ``corpus`` as the one whose seed metadata Source lines name (load_corpus calls this)."""
-    global _last_corpus
-    _last_corpus = corpus
 
 
 # -- numbers -------------------------------------------------------------------------
@@ -84,21 +78,45 @@ def _decimals(x: float) -> int:
 # -- citations -----------------------------------------------------------------------
 
 
-def _seed_label(seed_id: str, corpus: "Corpus | None") -> str:
+def _seed_label(seed_id: str, meta: tuple[str, str] | None) -> str:
+    """"seed 004 (outlet, date)"; just "seed 004" when nothing passed says who published it."""
     head = seed_id.split("_", 1)[0]
     label = f"seed {head}" if head.isdigit() else f"seed {seed_id}"
-    if corpus is None:
+    if meta is None:
         return label
-    try:
-        meta = corpus[seed_id].metadata
-    except KeyError:
-        return label
-    outlet = "" if meta.outlet.startswith("unknown") else meta.outlet
+    outlet, date = meta
+    outlet = "" if outlet.startswith("unknown") else outlet
     outlet = outlet.split(" (", 1)[0].split(":", 1)[0].strip()
     if len(outlet) > 40:
         outlet = outlet[:39] + "…"
-    bits = [b for b in (outlet, meta.date or "undated") if b]
+    bits = [b for b in (outlet, date or "undated") if b]
     return f"{label} ({', '.join(bits)})"
+
+
+def _seed_metadata(facts: Any, seeds: Iterable[Any], corpus: "Corpus | None"
+                   ) -> dict[str, tuple[str, str]]:
+    """seed id -> (outlet, date), from what was passed: the rows' ``seed_outlet`` and
+    ``seed_date`` columns (``corpus.facts()``, ``events()``, ``claims()`` carry them), the
+    :class:`~casestudy.seeds.Seed` objects in ``seeds`` and, for plain ids, ``corpus``."""
+    meta: dict[str, tuple[str, str]] = {}
+    if corpus is not None:
+        meta.update((s.id, (s.metadata.outlet, s.metadata.date)) for s in corpus)
+    meta.update((s.id, (s.metadata.outlet, s.metadata.date)) for s in seeds if _is_seed(s))
+    rows = facts.to_frame().T if isinstance(facts, pd.Series) else facts
+    if isinstance(rows, pd.DataFrame) and {"seed_id", "seed_outlet", "seed_date"} <= set(rows):
+        for sid, outlet, date in zip(rows["seed_id"], rows["seed_outlet"], rows["seed_date"]):
+            meta[str(sid)] = (str(outlet), "" if pd.isna(date) else str(date))
+    return meta
+
+
+def _is_seed(obj: Any) -> bool:
+    return hasattr(obj, "metadata") and hasattr(obj, "id")
+
+
+def _seed_ids(seeds: Iterable[Any]) -> list[str]:
+    """Ids of ``seeds``: Seed objects, or ids and file names (``seeds/004_x.txt``)."""
+    return [s.id if _is_seed(s) else Path(str(s)).name.removesuffix(".txt").removesuffix(".toml")
+            for s in seeds]
 
 
 def _seeds_of(evidence: Any) -> list[str]:
@@ -129,18 +147,21 @@ def _ref_docs(refs: Any) -> list[tuple[str, str]]:
     return list(out.items())
 
 
-def source_line(facts: Any = None, *, seeds: Iterable[str] = (), refs: Any = None,
+def source_line(facts: Any = None, *, seeds: Iterable["str | Seed"] = (), refs: Any = None,
                 derived: str = "", corpus: "Corpus | None" = None) -> str:
     """The one "Source: ..." builder: the seeds behind ``facts`` (rows of the corpus
-    tables) and ``seeds`` (ids), then each reference document of ``refs``
-    ("publisher, title, date"), then how the figures were ``derived``."""
-    corpus = corpus if corpus is not None else _last_corpus
-    named = [Path(str(s)).name.removesuffix(".txt").removesuffix(".toml") for s in seeds]
-    ids = list(dict.fromkeys(_seeds_of(facts) + named))
+    tables) and ``seeds`` (Seed objects, e.g. ``seeds=corpus``, or ids), then each reference
+    document of ``refs`` ("publisher, title, date"), then how the figures were ``derived``.
+
+    A seed is named with its outlet and date when what was passed carries them (the rows, a
+    Seed, or ``corpus=`` for plain ids); the line depends on nothing else."""
+    seeds = list(seeds)
+    ids = list(dict.fromkeys(_seeds_of(facts) + _seed_ids(seeds)))
     docs = _ref_docs(refs)
     if not ids and not docs:
         raise DisplayError("an exhibit must cite its evidence: pass facts=, seeds= or refs=")
-    parts = [_seed_label(s, corpus) for s in sorted(ids)] + [cite for _, cite in docs]
+    meta = _seed_metadata(facts, seeds, corpus)
+    parts = [_seed_label(s, meta.get(s)) for s in sorted(ids)] + [cite for _, cite in docs]
     line = "Source: " + "; ".join(parts) + "."
     if derived.strip():
         line += " Derived: " + " ".join(derived.split()).rstrip(".") + "."
@@ -246,14 +267,14 @@ class NoEvidence:
         return {"text/html": body, "text/plain": repr(self)}, {"casestudy": self.meta}
 
 
-def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] | None = None,
-         refs: Any = None,
-         derived: str = "", note: str = "", corpus: "Corpus | None" = None
+def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable["str | Seed"] | None = None,
+         refs: Any = None, derived: str = "", note: str = "", corpus: "Corpus | None" = None
          ) -> Exhibit | FigureExhibit | NoEvidence:
     """Show ``obj`` (a DataFrame, a matplotlib Figure or Axes) as a numbered exhibit.
 
     ``title`` is "Exhibit N. Title"; ``facts`` (rows of ``corpus.facts()``, ``events()``
-    or ``claims()``), ``seeds`` (ids) and ``refs`` (rows of ``load_references()``) are
+    or ``claims()``), ``seeds`` (Seed objects, e.g. ``seeds=corpus``, or ids with
+    ``corpus=``) and ``refs`` (rows of ``load_references()``) are
     the evidence the Source line cites;
     ``derived`` says how figures were computed from them; ``note`` is a caveat.
     A figure is closed after it is rendered, so it is shown once.
@@ -275,7 +296,7 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str] | None
     source = source_line(facts, seeds=seeds, refs=refs, derived=derived, corpus=corpus)
     meta: dict[str, Any] = {
         "exhibit": number, "title": text, "source": source,
-        "seeds": sorted(dict.fromkeys(_seeds_of(facts) + list(seeds))),
+        "seeds": sorted(dict.fromkeys(_seeds_of(facts) + _seed_ids(seeds))),
         "refs": [{"doc_id": d, "cite": c} for d, c in _ref_docs(refs)],
     }
     if isinstance(obj, pd.Series):

@@ -16,12 +16,12 @@ def implied_prior(current: T, growth_pct: T) -> T:
 
     Not a reported figure: it inherits the rounding of the growth rate.
     """
-    return current / (1 + growth_pct / 100)  # type: ignore[operator]
+    return current / (1 + growth_pct / 100)  # type: ignore[operator, return-value]
 
 
 def margin(part: T, whole: T) -> T:
     """A margin in per cent: ``100 * part / whole`` (e.g. profit over revenue)."""
-    return 100 * part / whole  # type: ignore[operator]
+    return 100 * part / whole  # type: ignore[operator, return-value]
 
 
 def pp_change(new_pct: T, old_pct: T) -> T:
@@ -38,4 +38,4 @@ def pct_change(new: T, old: T) -> T:
 def run_rate(quarter_value: T, periods_per_year: int = 4) -> T:
     """A quarter's value times four: what a year would be if every quarter were like
     this one. A run rate, not an annual figure."""
-    return quarter_value * periods_per_year  # type: ignore[operator]
+    return quarter_value * periods_per_year  # type: ignore[operator, return-value]

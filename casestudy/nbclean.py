@@ -1,22 +1,19 @@
-"""Byte-stable notebooks, and ``casestudy refresh``, which stores their reference outputs.
+"""Byte-stable notebooks: what the runner writes and ``casestudy refresh`` stores.
 
 :func:`clean` removes what differs from run to run (papermill's times, durations, the
 Python version; the runner's own run record), so a notebook refreshed twice is byte-identical.
+The runner imports this module, so it imports nothing of the runner's (refresh, which runs
+notebooks, is :mod:`casestudy.refresh`).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import nbformat
 
-from .errors import NotebookRunError
-from .parameters import SPECS, parameters_cell_source
-from .runner import RunResult, run_notebooks
-
-__all__ = ["clean", "write_clean", "refresh"]
+__all__ = ["clean", "write_clean"]
 
 
 def clean(nb: Any) -> Any:
@@ -43,25 +40,3 @@ def write_clean(nb: Any, path: Path, metadata: dict[str, Any] | None = None, tag
     clean(nb)
     nb.metadata.update(metadata or {})
     write_text(Path(path), nbformat.writes(nb) + "\n", tag=tag)
-
-
-def refresh(notebooks: Sequence[Path], jobs: int | None = None,
-            progress: Callable[[str], None] | None = None) -> list[RunResult]:
-    """Write each notebook's ``parameters`` cell from its declaration, run it with its
-    defaults into a temporary folder, then replace it, cleaned; a failed one is left as it was."""
-    for path in notebooks:
-        nb = nbformat.read(str(path), as_version=4)
-        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-        if len(cells) != 1:
-            raise NotebookRunError(f"{path}: expected exactly one cell tagged 'parameters', "
-                                   f"found {len(cells)}")
-        if path.stem in SPECS and cells[0].source != parameters_cell_source(path.stem):
-            cells[0].source = parameters_cell_source(path.stem)
-            write_clean(nb, path)
-    with tempfile.TemporaryDirectory(prefix="casestudy-refresh-") as tmp:
-        results = run_notebooks(notebooks, Path(tmp), per_notebook=[{} for _ in notebooks],
-                                jobs=jobs, progress=progress)
-        for path, r in zip(notebooks, results):
-            if r.ok and r.output is not None:
-                write_clean(nbformat.read(str(r.output), as_version=4), path)
-    return results

@@ -134,7 +134,7 @@ def _date_of(g: dict[str, str | None]) -> tuple[str, float] | None:
     if g.get("h") is not None:
         h, mi = int(g["h"]), int(g["mi"])  # type: ignore[arg-type]
         return (f"T{h:02d}:{mi:02d}", float(h)) if h <= 23 and mi <= 59 else None
-    mo = int(g["m"]) if g.get("m") else _MONTHS[g["M"].lower()]  # type: ignore[union-attr]
+    mo = int(g["m"] or 0) if g.get("m") else _MONTHS[g["M"].lower()]  # type: ignore[union-attr]
     y, d = g.get("y"), g.get("d")
     if not (1 <= mo <= 12 and 1 <= int(d or 1) <= 31):
         return None

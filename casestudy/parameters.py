@@ -23,7 +23,7 @@ __all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "check_plai
 
 CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
-_ACCEPTED = {int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
+_ACCEPTED: dict[type, tuple[Any, str]] = {int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
              str: (str, "a string"), list: ((list, tuple), "a list of strings")}
 
 
@@ -160,7 +160,7 @@ def spec_for(notebook: str) -> tuple[Param, ...]:
     return tuple(SPECS[stem]() if callable(SPECS[stem]) else SPECS[stem])
 
 
-class RunParameters(dict):  # type: ignore[type-arg]
+class RunParameters(dict):
     """The validated parameters of a run; renders as a Markdown table in a notebook."""
 
     def __init__(self, notebook: str, spec: Iterable[Param], values: Mapping[str, Any]) -> None:

@@ -71,7 +71,8 @@ def house_rc() -> dict[str, Any]:
     from cycler import cycler
     from matplotlib import rc_params_from_file
 
-    rc = dict(rc_params_from_file(STYLE_FILE, use_default_template=False))
+    rc: dict[str, Any] = dict(cast(Any, rc_params_from_file(STYLE_FILE,
+                                                            use_default_template=False)))
     rc.update({"font.family": list(FONT_FAMILIES), "axes.prop_cycle": cycler(color=list(COLOURS))})
     return rc
 

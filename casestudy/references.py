@@ -65,7 +65,8 @@ def _entry(path: Path, section: str, index: int, table: Any) -> dict[str, Any]:
     for name, value in entry.items():
         if isinstance(value, str) and name != "note" and not value.strip():
             raise ReferenceDataError(path, f"{where}.{name}", "expected a non-empty string, got ''")
-        pattern, expected = _FORMATS.get((section, name)) or _FORMATS.get(("*", name), (None, ""))
+        pattern, expected = (_FORMATS.get((section, name)) or _FORMATS.get(("*", name))
+                             or (None, ""))
         if pattern is not None and not pattern.match(value):
             raise ReferenceDataError(path, f"{where}.{name}", f"{value!r} is not valid; expected {expected}")
     if section == "documents":
@@ -141,11 +142,11 @@ def load_references(folder: str | Path | None = None) -> pd.DataFrame:
             figs.append(fig)
     rows = []
     for fig in figs:
-        doc = docs.get(fig["document"])
-        if doc is None:
+        if fig["document"] not in docs:
             raise ReferenceDataError(fig["_path"], f"{fig['_where']}.document",
                                      f"unknown document {fig['document']!r}; expected the id "
                                      "of a [[documents]] entry in any references/*.toml file")
+        doc = docs[fig["document"]]
         rows.append({
             "ref_id": fig["id"], "metric": fig["metric"], "value": fig["value"],
             "unit": fig["unit"], "period": fig["period"], "entity": fig["entity"],

@@ -363,7 +363,7 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
         for s, h in old.items():
             signal.signal(s, h)
         pool.shutdown(wait=True, cancel_futures=True)
-        for p in outdir.glob(f".*.{token}.*"):  # this run's temporary files, only this run's
+        for tmp in outdir.glob(f".*.{token}.*"):  # this run's temporary files, only this run's
             with contextlib.suppress(OSError):
-                p.unlink()
+                tmp.unlink()
     return [r for r in results if r is not None]

@@ -484,14 +484,13 @@ _PAGE_JS = """() => ({
 })"""
 
 
-def test_html_casebook_in_the_browser(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_html_casebook_in_the_browser(page: Any, built_site: Path) -> None:
     """The static site opens from disk: index loads, every local link resolves (file and
     anchor), no image is broken, and CJK text is shown; the case page (when
-    ``notebooks/00_case.ipynb`` exists) and the instructor's guide are among the pages."""
-    from casestudy.site import build_site
-
-    out = tmp_path_factory.mktemp("site")
-    build_site(ROOT / "notebooks", out, "instructor")  # the stored notebooks are executed copies
+    ``notebooks/00_case.ipynb`` exists) and the instructor's guide are among the pages.
+    The site is the one the site tests read, built once per session (tests/conftest.py)
+    from the notebooks run at their defaults."""
+    out = built_site
     start = (out / "instructor" / "index.html").as_uri()
     seen: dict[str, dict[str, Any]] = {}
     todo = [start]

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -20,7 +18,6 @@ import casestudy as cs
 from casestudy import paths
 from casestudy.curated import DATA_DIR, resolve
 from casestudy.exercises import check
-from casestudy.runner import run_notebooks
 
 NB = paths.notebooks_dir() / "01_strategy.ipynb"
 EXHIBITS = ["1.1", "1.2", "1.3", "1.3b", "1.4", "1.5", "1.6", "1.7", "1.8"]
@@ -173,28 +170,14 @@ def test_q2_events_after_the_latest_source():
 # -- other views, and the student edition ----------------------------------------------
 
 
-def _student_edition(folder: Path) -> Path:
-    nb = nbformat.read(str(NB), as_version=4)
-    nb.cells = [c for c in nb.cells if not {"answer", "teaching-note"} & set(c.metadata.get("tags", []))]
-    for c in nb.cells:
-        if c.cell_type == "code":
-            c.outputs, c.execution_count = [], None
-    folder.mkdir()
-    path = folder / "01_strategy.ipynb"
-    nbformat.write(nb, str(path))
-    return path
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("strategy-views")
-    student = _student_edition(tmp / "student")
+def runs(param_runs: dict, student_runs: dict) -> dict:
+    """01 as of 2013, 2015 and 2020, and its student edition: executed once per test session
+    and shared with the other tests that read them (tests/conftest.py)."""
     years = [2013, 2015, 2020]
-    results = run_notebooks([NB] * len(years) + [student], tmp / "out",
-                            per_notebook=[{"as_of": y} for y in years] + [{}],
-                            output_names=[f"as_of_{y}.ipynb" for y in years] + ["student.ipynb"], jobs=2)
     out = {}
-    for key, r in zip(years + ["student"], results):
+    for key, r in [(y, param_runs[f"strategy-{y}"]) for y in years] + [
+            ("student", student_runs["01_strategy"])]:
         assert r.ok, f"{key}: {r.error}"
         out[key] = json.loads(r.output.read_text(encoding="utf-8"))
     return out

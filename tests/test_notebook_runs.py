@@ -1,8 +1,8 @@
 """The notebooks under non-default parameters, and the byte-stability of refresh.
 
 nbval (in the same pytest run) checks each notebook against its stored outputs
-with its defaults; these tests run them with other parameter values, through the
-package's runner (one driver, parallel kernels), and check what changed.
+with its defaults; these tests read the runs with other parameter values, made once per
+test session through the package's runner (tests/conftest.py), and check what changed.
 """
 
 from __future__ import annotations
@@ -14,47 +14,20 @@ import nbformat
 import pytest
 
 from casestudy import paths
-from casestudy.nbclean import refresh
-from casestudy.runner import run_notebooks
+from casestudy.nbclean import write_clean
+from casestudy.parameters import SPECS, parameters_cell_source
+from casestudy.refresh import refresh
+from casestudy.runner import RunResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
 NOTEBOOKS = paths.notebooks_dir()
 
 
-def _extra_seeds(tmp: Path) -> str:
-    """The bundled seeds plus one synthetic, unannotated German article."""
-    folder = tmp / "seeds_plus_one"
-    shutil.copytree(paths.seeds_dir(), folder)
-    shutil.copy(FIXTURES / "extra_seed" / "synthetic_de.txt", folder / "zzz_synthetic_de.txt")
-    return str(folder)
-
-
-def _cases(extra: str) -> list[tuple[str, str, dict]]:
-    return [
-        ("sources-ja-zh", "06_sources", {"languages": ["ja", "zh"]}),
-        ("sources-extra", "06_sources", {"seeds_dir": extra, "opening_chars": 80}),
-        ("strategy-2015", "01_strategy", {"as_of": 2015}),
-        ("strategy-extra", "01_strategy", {"seeds_dir": extra, "lang": "original"}),
-        ("marketing-subset", "02_marketing", {"concepts": ["community", "trust"], "normalisation": "share"}),
-        ("marketing-extra", "02_marketing", {"seeds_dir": extra, "languages": ["de", "nl", "zh"]}),
-        ("financials-low-price", "03_financials", {"car_price": 200_000.0}),
-        ("financials-impossible-price", "03_financials", {"car_price": 900_000.0}),
-        ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
-        ("scenarios-b", "04_ev_scenarios", {"price": 240000.0, "elasticity": -2.0}),
-        ("options-loss", "05_options", {"offline_share_pct": 20.0, "dealer_margin_pct": 30.0}),
-    ]
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, str, str]]:
-    tmp = tmp_path_factory.mktemp("param-runs")
-    extra = _extra_seeds(tmp)
-    cases = [c for c in _cases(extra) if (NOTEBOOKS / f"{c[1]}.ipynb").exists()]
-    results = run_notebooks([NOTEBOOKS / f"{nb}.ipynb" for _, nb, _ in cases], tmp / "out",
-                            per_notebook=[p for _, _, p in cases],
-                            output_names=[f"{name}.ipynb" for name, _, _ in cases], jobs=2)
+def _texts(results: dict[str, RunResult]) -> dict[str, tuple[bool, str, str]]:
+    """Each case's (ok, error, the text of its outputs)."""
     out = {}
-    for (name, _, _), r in zip(cases, results):
+    for name, r in results.items():
         text = ""
         if r.output is not None and r.output.exists():
             nb = nbformat.read(str(r.output), as_version=4)
@@ -63,6 +36,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, str,
                              for c in nb.cells if c.cell_type == "code" for o in c.outputs)
         out[name] = (r.ok, r.error, text)
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(param_runs: dict[str, RunResult]) -> dict[str, tuple[bool, str, str]]:
+    """The shared parameter runs (tests/conftest.py), as (ok, error, output text) by case."""
+    return _texts(param_runs)
 
 
 def _need(notebook: str) -> None:
@@ -145,19 +124,14 @@ STUDENT = ["01_strategy", "02_marketing", "03_financials", "04_ev_scenarios", "0
 
 
 @pytest.fixture(scope="module")
-def student_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, str, str]]:
-    """Each analysis notebook as the student edition has it: answer cells gone, exercises open."""
-    from casestudy.site import edition_notebook
-
-    tmp = tmp_path_factory.mktemp("student")
-    paths_in = []
-    for name in STUDENT:
-        nb = edition_notebook(nbformat.read(str(NOTEBOOKS / f"{name}.ipynb"), as_version=4), "student")
-        nbformat.write(nb, str(tmp / f"{name}.ipynb"))
-        paths_in.append(tmp / f"{name}.ipynb")
-    results = run_notebooks(paths_in, tmp / "out", jobs=2)
+def students(student_runs: dict[str, RunResult]) -> dict[str, tuple[bool, str, str, int]]:
+    """Each analysis notebook as the student edition has it: answer cells gone, exercises open
+    (executed once per session, tests/conftest.py)."""
     out = {}
-    for name, r in zip(STUDENT, results):
+    for name in STUDENT:
+        r = student_runs.get(name)
+        if r is None:
+            pytest.fail(f"{name}: the student edition removes no cell (no answers?)")
         nb = nbformat.read(str(r.output), as_version=4) if r.output is not None else None
         text = "" if nb is None else "\n".join(
             str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
@@ -169,36 +143,59 @@ def student_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bo
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", STUDENT)
-def test_the_student_edition_runs_with_its_exercises_unanswered(student_runs, name):
-    ok, err, text, answers = student_runs[name]
+def test_the_student_edition_runs_with_its_exercises_unanswered(students, name):
+    ok, err, text, answers = students[name]
     assert ok, err
     assert answers == 0, "the student edition still holds model answers"
-    assert text.count(": not yet.") >= 2, "each check should say 'not yet' for an unanswered exercise"
+    assert text.count(": not yet.") >= 2, (
+        "each check should say 'not yet' for an unanswered exercise")
     assert ": right." not in text
 
 
-def test_refresh_is_byte_stable(tmp_path):
-    """Refreshing a notebook gives exactly the stored bytes (so twice in a row too)."""
+def test_refresh_is_byte_stable(default_runs, tmp_path):
+    """Refreshing a notebook gives exactly the stored bytes (so twice in a row too).
+
+    refresh() writes each parameters cell from its declaration, runs the notebook at its
+    defaults and writes it cleaned: the parameters cells must already be as declared, and the
+    session's run at the defaults (tests/conftest.py), cleaned, must be the stored bytes.
+    refresh() itself is run end to end on a small notebook in test_refresh_end_to_end."""
     names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert names, "no notebooks"
-    copies = []
-    for name in names:
-        shutil.copy(NOTEBOOKS / name, tmp_path / name)
-        copies.append(tmp_path / name)
-    results = refresh(copies, jobs=2)
+    assert sorted(f"{stem}.ipynb" for stem in default_runs) == names
+    results = list(default_runs.values())
     assert all(r.ok for r in results), [r.summary() for r in results if not r.ok]
     for name in names:
+        stem = name.removesuffix(".ipynb")
+        stored = nbformat.read(str(NOTEBOOKS / name), as_version=4)
+        if stem in SPECS:
+            [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
+            assert cell.source == parameters_cell_source(stem), (
+                f"{name}: the parameters cell differs from its declaration; "
+                "run `casestudy refresh`")
+        write_clean(nbformat.read(str(default_runs[stem].output), as_version=4), tmp_path / name)
         assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
             f"{name}: refreshing changed the stored notebook; run `casestudy refresh` and commit, "
             "or remove the source of nondeterminism")
 
 
-def test_plain_papermill_from_another_directory_gives_the_same_result(tmp_path, monkeypatch):
-    """`papermill notebooks/X.ipynb out.ipynb` from any working directory equals `casestudy run`."""
+def test_refresh_end_to_end(tmp_path):
+    """refresh() on a small notebook: run in place, cleaned, and the same bytes a second time."""
+    nb = tmp_path / "passing.ipynb"
+    shutil.copy(FIXTURES / "notebooks" / "passing.ipynb", nb)
+    [first] = refresh([nb], jobs=1)
+    assert first.ok, first.summary()
+    once = nb.read_bytes()
+    assert b'"papermill"' not in once and b"cell-00" in once
+    [second] = refresh([nb], jobs=1)
+    assert second.ok and nb.read_bytes() == once
+
+
+def test_plain_papermill_from_another_directory_gives_the_same_result(param_runs, tmp_path,
+                                                                      monkeypatch):
+    """`papermill notebooks/X.ipynb out.ipynb` from any working directory equals `casestudy run`
+    (the session's run of 01 with as_of 2015, tests/conftest.py)."""
     import subprocess
     import sys
-
-    from casestudy.nbclean import write_clean
 
     monkeypatch.chdir(tmp_path)
     papermill = Path(sys.executable).parent / "papermill"
@@ -208,7 +205,7 @@ def test_plain_papermill_from_another_directory_gives_the_same_result(tmp_path, 
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     write_clean(nbformat.read(str(out), as_version=4), out)
-    ours = run_notebooks([NOTEBOOKS / "01_strategy.ipynb"], tmp_path / "ours", {"as_of": 2015})[0]
+    ours = param_runs["strategy-2015"]
     assert ours.ok, ours.error
     plain_nb = nbformat.read(str(out), as_version=4)
     ours_nb = nbformat.read(str(ours.output), as_version=4)

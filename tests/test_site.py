@@ -23,7 +23,7 @@ import pytest
 from casestudy import cli, provenance
 from casestudy.corpus import load_corpus
 from casestudy.nbclean import clean
-from casestudy.runner import resolve_notebooks, run_notebooks
+from casestudy.runner import resolve_notebooks
 from casestudy.site import (STUDENT_CLEARED_TAGS, STUDENT_REMOVED_TAGS, SiteError, build_site,
                             edition_notebook, executed_notebooks, seed_anchor, span_anchor)
 
@@ -106,9 +106,10 @@ def text_of(fragment: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> list:
-    out = tmp_path_factory.mktemp("executed")
-    return run_notebooks(resolve_notebooks(), out, jobs=2)
+def runs(default_runs: dict) -> list:
+    """Every notebook at its defaults, executed once per test session (tests/conftest.py)."""
+    assert sorted(default_runs) == [p.stem for p in resolve_notebooks()]
+    return list(default_runs.values())
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +122,11 @@ def executed(runs: list) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(executed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
+def site(executed: Path, built_site: Path) -> Path:
+    """Both editions built from ``executed``, once per test session (tests/conftest.py)."""
     for edition in ("instructor", "student"):
-        result = build_site(executed, out, edition)
-        assert result.pages, edition
-    return out
+        assert (built_site / edition / "index.html").is_file(), edition
+    return built_site
 
 
 def test_every_notebook_executed(runs: list) -> None:
@@ -282,9 +282,11 @@ def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None
                     "(test_student_edition_of_a_handmade_notebook covers the rules)")
 
 
-def test_student_notebooks_execute(site: Path, executed: Path, tmp_path: Path) -> None:
-    """The student notebooks run on their own. Only those whose code differs from the executed
-    ones (a cell was removed) are run: the others are the notebooks the fixture just ran."""
+def test_student_notebooks_execute(site: Path, executed: Path, student_runs: dict) -> None:
+    """The student notebooks run on their own. Those whose code differs from the executed
+    ones (a cell was removed) must be code for code the student editions the session ran
+    (tests/conftest.py), and those runs must have passed; the others are the notebooks the
+    fixture ran."""
     changed = []
     for nb_path in executed_notebooks(executed):
         before = nbformat.read(str(nb_path), as_version=4)
@@ -295,8 +297,14 @@ def test_student_notebooks_execute(site: Path, executed: Path, tmp_path: Path) -
             changed.append(student)
     if not changed:
         pytest.skip("no student notebook differs in code from the executed notebooks")
-    results = run_notebooks(changed, tmp_path / "student-run", jobs=2)
-    failed = [r.summary() for r in results if not r.ok]
+    assert sorted(p.stem for p in changed) == sorted(student_runs)
+    for student in changed:
+        result = student_runs[student.stem]
+        ran = nbformat.read(str(result.output or student), as_version=4)
+        site_code = [c.source for c in nbformat.read(str(student), as_version=4).cells
+                     if c.cell_type == "code"]
+        assert [c.source for c in ran.cells if c.cell_type == "code"] == site_code, student.name
+    failed = [r.summary() for r in student_runs.values() if not r.ok]
     assert not failed, "student notebooks failed: " + "; ".join(failed)
 
 

@@ -50,7 +50,7 @@ def _differ(section: str, site: dict[str, Any], pages: list[PageInfo]) -> list[t
     runs = {p.name: p.record.get(section, {}) for p in pages if p.record}
     out = []
     for k in dict.fromkeys([*site[section], *(k for run in runs.values() for k in run)]):
-        mine, other = str(site[section].get(k, "—")), {}
+        mine, other = str(site[section].get(k, "—")), dict[str, list[str]]()
         for name, run in runs.items():
             if (v := str(run.get(k, "—"))) != mine:
                 other.setdefault(v, []).append(name)
@@ -146,7 +146,7 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     (folder / "exhibits").mkdir()
     shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
     exporter = HTMLExporter(template_name="basic", embed_images=True)
-    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], {}  # done: (notebook, body)
+    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], dict[str, str]()  # done: (notebook, body)
     for stem in reading_order(list(by_stem)):
         try:
             nb = nbformat.read(str(by_stem[stem]), as_version=4)

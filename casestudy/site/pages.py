@@ -165,7 +165,8 @@ def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str
 def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
            ) -> tuple[str, list[Exhibit]]:
     """The HTML body of ``nb`` and its exhibits (table ids linked, nothing loaded from the network)."""
-    nb, exhibits, seen = copy.deepcopy(nb), [], {}
+    seen: dict[str, int] = {}
+    nb, exhibits = copy.deepcopy(nb), []
     for cell in nb.cells:
         for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if isinstance(o.get("metadata", {}).get("casestudy"), dict) and o.get("data"):
