@@ -17,7 +17,8 @@ from .. import atomic, load_corpus, load_references, paths, provenance
 from . import pdf
 from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TAGS,
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
-                    edition_notebook, guide_body, page, page_info, reading_order, render)
+                    edition_notebook, exhibit_targets, guide_body, page, page_info, reading_order,
+                    render)
 from .sources import (annotation_targets, fill, load_glossary, safe_id, seed_anchor,
                       seed_section, short, span_anchor)
 
@@ -130,13 +131,15 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     (folder / "notebooks").mkdir()
     (folder / "exhibits").mkdir()
     shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
-    exporter = HTMLExporter(template_name="basic", embed_images=True)
-    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], {}  # done: (notebook, body)
+    exporter = HTMLExporter(template_name="casebook", embed_images=True,  # basic + hide-* tags
+                            extra_template_basedirs=[str(Path(__file__).with_name("nbconvert"))])
+    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], {}  # done: (nb, body, print)
     for stem in reading_order(list(by_stem)):
         try:
             nb = nbformat.read(str(by_stem[stem]), as_version=4)
             ed = edition_notebook(nb, edition)
             body, exhibits = render(exporter, ed, stem, links, csvs)
+            printed = render(exporter, ed, stem, links, {}, "print")[0] if want_pdf else ""
         except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
             raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook ({_one_line(exc)}); "
                             "the previous edition is kept") from None
@@ -144,7 +147,7 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
         nbformat.write(ed, str(folder / "notebooks" / f"{stem}.ipynb"))
         warnings += [f"{stem}.ipynb: a cell shows an error ({o.get('ename')})" for c in nb.cells
                      for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        done.append((nb, body))
+        done.append((nb, body, printed))
         say(f"rendered {stem}.ipynb: {len(exhibits)} exhibit(s)")
     for name, text in csvs.items():
         (folder / name).write_text(text, encoding="utf-8", newline="")
@@ -162,21 +165,23 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     code_css = HtmlFormatter(style="default").get_style_defs(".highlight")
     chapters: list[tuple[str, str]] = []  # (file name, body) of every page, for the casebook PDF
 
-    def write(name: str, page_title: str, body: str, footer: str = "") -> None:
+    def write(name: str, page_title: str, body: str, footer: str = "", printed: str = "") -> None:
         (folder / name).write_text(page(f"{page_title} · {title}" if name != "index.html" else title,
                                         body, edition, nav, footer, code_css), encoding="utf-8", newline="\n")
-        chapters.append((name, body))
+        chapters.append((name, printed or body))
 
     write("index.html", title, fill("index.html.j2", title=title, edition=edition, pages=pages,
                                     extras=extras, pdfs=pdf_names, words_per_minute=WORDS_PER_MINUTE,
                                     minutes_per_exhibit=MINUTES_PER_EXHIBIT),
           fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
               "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
-    for p, (_, body) in zip(pages, done):
-        write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p))
+    for p, (_, body, printed) in zip(pages, done):
+        write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p), printed)
     if edition == "instructor":
-        write("guide.html", "Instructor's guide", guide_body(exporter, [
-            (p.name, p.title, nb) for p, (nb, _) in zip(pages, done)]))
+        guide, unresolved = guide_body(exporter, [(p.name, p.title, nb) for p, (nb, *_)
+                                                  in zip(pages, done)], exhibit_targets(pages))
+        write("guide.html", "Instructor's guide", guide)
+        warnings += unresolved
     sums = provenance.sha256sums(seeds_dir) or {}
     sources_html = fill("sources.html.j2", refs=refs, seeds=[seed_section(
         s, site_record["seeds"].get(s.id, ""), sums.get(s.id)) for s in corpus])
@@ -191,11 +196,13 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                                            f"{body}</section>" for name, body in chapters))]
         if case is not None:
             student = edition_notebook(done[case][0], "student")
-            jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {})[0]))
+            jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {},
+                                            "print")[0]))
         local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
+        exref = re.compile(r'(<a class="exref") href="[^"#]*#(exhibit-[^"]+)"')  # to the PDF's own
         try:
-            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "", code_css))
-                            for name, body in jobs])
+            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", exref.sub(
+                r'\1 href="#\2"', body)), edition, [], "", code_css)) for name, body in jobs])
         except Exception as exc:  # the browser failed: the build fails, the old edition stays
             raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
                             "skip the PDF") from None
