@@ -24,6 +24,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+\b")
 #: 23621.951220: a float with six or more decimals, as pandas prints an unformatted one.
 RAW_FLOAT = re.compile(r"(?<![\w.])\d+\.\d{6,}\b")
+#: "Name: terms, dtype: int64", "<Figure size 640x480 with 1 Axes>": an object's raw repr.
+RAW_REPR = re.compile(r"\bdtype: \w+|<Figure size [^>]*>|<matplotlib\.[^>]*>|<Axes[:>]")
 #: s004-q3-2025-revenue (a curated id), 002:claim:price-quality (SEED:KIND:ID), 004_e1cf... .
 ID_PATTERNS = re.compile(r"\bs\d{3}-[a-z0-9]+(?:-[a-z0-9]+)+|\b\d{3}:(?:fact|claim|event|flag)\b"
                          r"|\b\d{3}_[0-9a-f]{16}\b")
@@ -209,13 +211,13 @@ def _cells_of(html: str) -> list[str]:
             for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", html, re.S)]
 
 
-def test_no_scientific_notation_or_raw_floats_in_student_print(student: Path) -> None:
+def test_no_scientific_notation_or_raw_output_in_student_print(student: Path) -> None:
+    clutter = (SCIENTIFIC, RAW_FLOAT, RAW_REPR)
     bad = [f"{stem} cell {i}: {m[0]}" for stem, i, _, text in _student_outputs()
-           for pattern in (SCIENTIFIC, RAW_FLOAT) for m in pattern.finditer(text)]
+           for pattern in clutter for m in pattern.finditer(text)]
     for name in ("case.pdf", "casebook.pdf"):
         for n, page in enumerate(pages_text(student / name), 1):
-            bad += [f"{name} page {n}: {m[0]}" for p in (SCIENTIFIC, RAW_FLOAT)
-                    for m in p.finditer(page)]
+            bad += [f"{name} page {n}: {m[0]}" for p in clutter for m in p.finditer(page)]
     assert not bad, (f"{len(bad)} unformatted number(s) in what students print (tag the cell "
                      "remove-output or format the value):\n" + "\n".join(dict.fromkeys(bad)))
 
