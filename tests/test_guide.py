@@ -218,7 +218,7 @@ def test_guide_warns_of_unresolved_references(tmp_path: Path) -> None:
                          metadata={"casestudy": {"exhibit": "9.1", "title": "A table",
                                                  "source": ""}})
     nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("# T · 9. Handmade\n\nText."),
+        v4.new_markdown_cell("# T · 9. Handmade\n\nText. See Exhibit 9.1 below."),
         v4.new_code_cell("show()", execution_count=1, outputs=[show]),
         v4.new_markdown_cell("See Exhibit 9.1 and Exhibits 9.1 and 9.2.",
                              metadata={"tags": ["teaching-note"]})])
@@ -230,5 +230,8 @@ def test_guide_warns_of_unresolved_references(tmp_path: Path) -> None:
     guide = (tmp_path / "site" / "instructor" / "guide.html").read_text(encoding="utf-8")
     assert '<a class="exref" href="09_handmade.html#exhibit-9-1">Exhibit 9.1</a>' in guide
     assert 'Exhibits <a class="exref" href="09_handmade.html#exhibit-9-1">9.1</a> and 9.2' in guide
+    page = (tmp_path / "site" / "instructor" / "09_handmade.html").read_text(encoding="utf-8")
+    assert 'See <a class="exref" href="09_handmade.html#exhibit-9-1">Exhibit 9.1</a> below' in page
+    assert '<h4>Exhibit 9.1. A table</h4>' in page  # the exhibit's own title is not a reference
     assert [w for w in result.warnings if w.startswith("guide:")] == [
         "guide: 09_handmade: 'Exhibits 9.1 and 9.2' (no exhibit 9.2) in this run"]

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .. import atomic, load_corpus, load_references, paths, provenance
 from . import pdf
+from .guide import link_exhibits
 from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TAGS,
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
                     edition_notebook, exhibit_targets, guide_body, page, page_info, reading_order,
@@ -175,11 +176,13 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
                                     minutes_per_exhibit=MINUTES_PER_EXHIBIT),
           fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
               "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
+    targets = exhibit_targets(pages)  # "see Exhibit 3.1" on any page links to the exhibit
     for p, (_, body, printed) in zip(pages, done):
-        write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p), printed)
+        write(f"{p.name}.html", p.title, link_exhibits(body, targets)[0],
+              fill("footer.html.j2", p=p), link_exhibits(printed, targets)[0])
     if edition == "instructor":
         guide, unresolved = guide_body(exporter, [(p.name, p.title, nb) for p, (nb, *_)
-                                                  in zip(pages, done)], exhibit_targets(pages))
+                                                  in zip(pages, done)], targets)
         write("guide.html", "Instructor's guide", guide)
         warnings += unresolved
     sums = provenance.sha256sums(seeds_dir) or {}
@@ -192,17 +195,18 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
         write("glossary.html", "Glossary", fill("glossary.html.j2", terms=terms, ids=ids))
     write("sources.html", "Sources", sources_html)
     if pdf_names:  # the casebook: every page in reading order; the case as students get it
-        jobs = [("casebook.pdf", "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">'
-                                           f"{body}</section>" for name, body in chapters))]
+        exref = re.compile(r'(<a class="exref") href="[^"#]*#(exhibit-[^"]+)"')  # to the PDF's own
+        jobs = [("casebook.pdf", exref.sub(r'\1 href="#\2"', "\n".join(
+            f'<section class="chapter" id="print-{safe_id(name)}">{body}</section>'
+            for name, body in chapters)))]
         if case is not None:
             student = edition_notebook(done[case][0], "student")
             jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {},
                                             "print")[0]))
         local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
-        exref = re.compile(r'(<a class="exref") href="[^"#]*#(exhibit-[^"]+)"')  # to the PDF's own
         try:
-            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", exref.sub(
-                r'\1 href="#\2"', body)), edition, [], "", code_css)) for name, body in jobs])
+            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "",
+                                                 code_css)) for name, body in jobs])
         except Exception as exc:  # the browser failed: the build fails, the old edition stays
             raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
                             "skip the PDF") from None
