@@ -724,7 +724,8 @@ def test_instructors_guide(casebook: Path) -> None:
 
 def test_glossary_page(casebook: Path, tmp_path: Path) -> None:
     page = (casebook / "student" / "glossary.html").read_text(encoding="utf-8")
-    assert '<td lang="zh">参与感</td><td>cānyù gǎn</td>' in page
+    assert ('<td class="term" lang="zh">参与感<span class="lang" lang="en">zh</span></td>'
+            '<td>cānyù gǎn</td>') in page
     assert 'href="sources.html#seed-003"' in page
     assert "&lt;one-off&gt; items &amp; &quot;fair-value&quot;" in page
     assert "s999-claim-nowhere" not in page  # a cite that does not resolve is not linked

@@ -15,9 +15,11 @@ from typing import Any, Callable
 
 from .. import atomic, load_corpus, load_references, paths, provenance
 from . import pdf
+from .guide import link_exhibits
 from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TAGS,
                     STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
-                    edition_notebook, guide_body, page, page_info, reading_order, render)
+                    edition_notebook, exhibit_targets, guide_body, page, page_info, reading_order,
+                    render)
 from .sources import (annotation_targets, fill, load_glossary, safe_id, seed_anchor,
                       seed_section, short, span_anchor)
 
@@ -145,13 +147,15 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     (folder / "notebooks").mkdir()
     (folder / "exhibits").mkdir()
     shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
-    exporter = HTMLExporter(template_name="basic", embed_images=True)
-    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], dict[str, str]()  # done: (notebook, body)
+    exporter = HTMLExporter(template_name="casebook", embed_images=True,  # basic + hide-* tags
+                            extra_template_basedirs=[str(Path(__file__).with_name("nbconvert"))])
+    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], dict[str, str]()  # done: (nb, body, print)
     for stem in reading_order(list(by_stem)):
         try:
             nb = nbformat.read(str(by_stem[stem]), as_version=4)
             ed = edition_notebook(nb, edition)
             body, exhibits = render(exporter, ed, stem, links, csvs)
+            printed = render(exporter, ed, stem, links, {}, "print")[0] if want_pdf else ""
         except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
             raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook ({_one_line(exc)}); "
                             "the previous edition is kept") from None
@@ -159,7 +163,7 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
         nbformat.write(ed, str(folder / "notebooks" / f"{stem}.ipynb"))
         warnings += [f"{stem}.ipynb: a cell shows an error ({o.get('ename')})" for c in nb.cells
                      for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        done.append((nb, body))
+        done.append((nb, body, printed))
         say(f"rendered {stem}.ipynb: {len(exhibits)} exhibit(s)")
     for name, text in csvs.items():
         (folder / name).write_text(text, encoding="utf-8", newline="")
@@ -177,21 +181,25 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     code_css = HtmlFormatter(style="default").get_style_defs(".highlight")
     chapters: list[tuple[str, str]] = []  # (file name, body) of every page, for the casebook PDF
 
-    def write(name: str, page_title: str, body: str, footer: str = "") -> None:
+    def write(name: str, page_title: str, body: str, footer: str = "", printed: str = "") -> None:
         (folder / name).write_text(page(f"{page_title} · {title}" if name != "index.html" else title,
                                         body, edition, nav, footer, code_css), encoding="utf-8", newline="\n")
-        chapters.append((name, body))
+        chapters.append((name, printed or body))
 
     write("index.html", title, fill("index.html.j2", title=title, edition=edition, pages=pages,
                                     extras=extras, pdfs=pdf_names, words_per_minute=WORDS_PER_MINUTE,
                                     minutes_per_exhibit=MINUTES_PER_EXHIBIT),
           fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
               "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
-    for p, (_, body) in zip(pages, done):
-        write(f"{p.name}.html", p.title, body, fill("footer.html.j2", p=p))
+    targets = exhibit_targets(pages)  # "see Exhibit 3.1" on any page links to the exhibit
+    for p, (_, body, printed) in zip(pages, done):
+        write(f"{p.name}.html", p.title, link_exhibits(body, targets)[0],
+              fill("footer.html.j2", p=p), link_exhibits(printed, targets)[0])
     if edition == "instructor":
-        write("guide.html", "Instructor's guide", guide_body(exporter, [
-            (p.name, p.title, nb) for p, (nb, _) in zip(pages, done)]))
+        guide, unresolved = guide_body(exporter, [(p.name, p.title, nb) for p, (nb, *_)
+                                                  in zip(pages, done)], targets)
+        write("guide.html", "Instructor's guide", guide)
+        warnings += unresolved
     sums = provenance.sha256sums(seeds_dir) or {}
     sources_html = fill("sources.html.j2", refs=refs, seeds=[seed_section(
         s, site_record["seeds"].get(s.id, ""), sums.get(s.id)) for s in corpus])
@@ -202,15 +210,18 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
         write("glossary.html", "Glossary", fill("glossary.html.j2", terms=terms, ids=ids))
     write("sources.html", "Sources", sources_html)
     if pdf_names:  # the casebook: every page in reading order; the case as students get it
-        jobs = [("casebook.pdf", "\n".join(f'<section class="chapter" id="print-{safe_id(name)}">'
-                                           f"{body}</section>" for name, body in chapters))]
+        exref = re.compile(r'(<a class="exref") href="[^"#]*#(exhibit-[^"]+)"')  # to the PDF's own
+        jobs = [("casebook.pdf", exref.sub(r'\1 href="#\2"', "\n".join(
+            f'<section class="chapter" id="print-{safe_id(name)}">{body}</section>'
+            for name, body in chapters)))]
         if case is not None:
             student = edition_notebook(done[case][0], "student")
-            jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {})[0]))
+            jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {},
+                                            "print")[0]))
         local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
         try:
-            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "", code_css))
-                            for name, body in jobs])
+            pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "",
+                                                 code_css)) for name, body in jobs])
         except Exception as exc:  # the browser failed: the build fails, the old edition stays
             raise SiteError(f"printing the PDF failed ({_one_line(exc)}); build with --no-pdf to "
                             "skip the PDF") from None

@@ -14,7 +14,9 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from ..errors import CasestudyError
+from .guide import link_exhibits
 from .sources import esc, fill, href, link_refs, link_seeds, safe_id
+from .tags import view
 
 EDITIONS = ("instructor", "student")
 #: Cells with any of these tags are left out of the student edition.
@@ -162,11 +164,12 @@ def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str
     return ex
 
 
-def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
-           ) -> tuple[str, list[Exhibit]]:
-    """The HTML body of ``nb`` and its exhibits (table ids linked, nothing loaded from the network)."""
+def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str],
+           medium: str = "screen") -> tuple[str, list[Exhibit]]:
+    """The HTML body of ``nb`` and its exhibits (table ids linked, nothing loaded from the network),
+    for ``medium`` (``screen`` or ``print``: Jupyter Book's cell tags applied, :mod:`.tags`)."""
     seen: dict[str, int] = {}
-    nb, exhibits = copy.deepcopy(nb), []
+    nb, exhibits = view(nb, medium), []
     for cell in nb.cells:
         for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if isinstance(o.get("metadata", {}).get("casestudy"), dict) and o.get("data"):
@@ -176,13 +179,27 @@ def render(exporter: Any, nb: Any, stem: str, links: Links, csvs: dict[str, str]
     return links.cells(_CDN.sub("", exporter.from_notebook_node(nb)[0])), exhibits
 
 
-def guide_body(exporter: Any, notebooks: list[tuple[str, str, Any]]) -> Markup:
-    """The instructor's guide: the teaching notes and answers of ``notebooks`` (stem, title, nb)."""
-    sections = []
+def exhibit_targets(pages: Sequence[PageInfo]) -> dict[str, str]:
+    """Exhibit number -> ``page.html#anchor`` of its first appearance, in reading order."""
+    out: dict[str, str] = {}
+    for p in pages:
+        for e in p.exhibits:
+            out.setdefault(e.number, href(f"{p.name}.html", e.anchor))
+    return out
+
+
+def guide_body(exporter: Any, notebooks: list[tuple[str, str, Any]],
+               targets: dict[str, str] | None = None) -> tuple[Markup, list[str]]:
+    """The instructor's guide: the teaching notes and answers of ``notebooks`` (stem, title, nb),
+    each exhibit reference linked to ``targets`` (:func:`exhibit_targets`); and warnings naming
+    the references no exhibit of the run resolves."""
+    sections, warnings = [], []
     for stem, title, nb in notebooks:
         sub = copy.copy(nb)
         sub.cells = [c for c in nb.cells if tags(c) & set(STUDENT_REMOVED_TAGS)]
         if sub.cells:  # nbconvert's HTML of the notebook's own cells
-            body = Markup(_CDN.sub("", exporter.from_notebook_node(sub)[0]))
-            sections.append((stem, title, len(sub.cells), body))
-    return fill("guide.html.j2", sections=sections)
+            body, missing = link_exhibits(_CDN.sub("", exporter.from_notebook_node(view(sub))[0]),
+                                          targets or {})
+            sections.append((stem, title, len(sub.cells), Markup(body)))
+            warnings += [f"guide: {stem}: {ref} in this run" for ref in missing]
+    return fill("guide.html.j2", sections=sections), warnings

@@ -5,6 +5,7 @@ not ``Markup`` is escaped) and ids go through :func:`safe_id`: a seed named ``<s
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import hashlib
 import html
 import re
@@ -50,6 +51,16 @@ def span_anchor(seed_id: str, kind: str, ident: str | tuple[int, int]) -> str:
     return f"s{s}-{kind}-{tail}" if s.isdigit() else f"s-{safe_id(s)}-{kind}-{tail}"
 
 
+def plain(value: Any) -> str:
+    """A number in positional notation with thousands separators (``2.1e12`` as
+    ``2,100,000,000,000``, ``25.5`` as ``25.5``): never scientific notation on a page."""
+    try:
+        number = decimal.Decimal(repr(value) if isinstance(value, float) else str(value)).normalize()
+    except (decimal.InvalidOperation, ValueError):
+        return str(value)
+    return f"{number:,f}" if number.is_finite() else str(value)
+
+
 def href(page: str, anchor: str = "") -> str:
     """A link target ``page#anchor``, percent-encoded: safe in an attribute as it stands."""
     return quote(page, safe="/-_.~") + ("#" + quote(anchor, safe="-_.~") if anchor else "")
@@ -62,6 +73,7 @@ def _escape(value: Any) -> Markup:
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
                           autoescape=True, finalize=_escape, trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["plain"] = plain
 _ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short, span_anchor=span_anchor)
 
 
@@ -103,7 +115,7 @@ _Span = namedtuple("_Span", "kind ident start end label")  # kind: claim | fact 
 def _spans(seed: Seed) -> list[_Span]:
     out = [_Span("claim", c.entry.id, c.start, c.end, c.entry.gloss) for c in seed.claims]
     out += [_Span("fact", f.entry.id, f.start, f.end, f"{f.entry.metric} = "
-                  f"{f'{f.entry.value:g} {f.entry.unit}'.strip()} ({f.entry.period}, {f.entry.entity})")
+                  f"{f'{plain(f.entry.value)} {f.entry.unit}'.strip()} ({f.entry.period}, {f.entry.entity})")
             for f in seed.facts]
     out += [_Span("event", e.entry.id, e.start, e.end, f"{e.entry.date} {e.entry.kind}: {e.entry.summary}")
             for e in seed.events]
