@@ -15,8 +15,9 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import CasestudyError, ParameterError
 from .values import RULE, load_parameter_file, parse_value

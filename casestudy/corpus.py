@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -51,13 +52,13 @@ class Corpus:
     def ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self._seeds)
 
-    def select(self, languages: Iterable[str] | None = None) -> "Corpus":
+    def select(self, languages: Iterable[str] | None = None) -> Corpus:
         """The seeds whose primary language is one of ``languages`` (all if None)."""
         wanted = None if languages is None else set(languages)
         kept = [s for s in self._seeds if wanted is None or s.language in wanted]
         return Corpus(kept, self.folder, self.as_of_year)
 
-    def as_of(self, year: int | None) -> "Corpus":
+    def as_of(self, year: int | None) -> Corpus:
         """The case as an analyst could have seen it in ``year``: the seeds published (or
         dated by inference) in or before ``year``, and only events up to ``year``.  An
         undated seed is left out, since nobody can say when it was readable."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import tomllib
 import types
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 from .errors import ParameterError
 from .values import MAX_DEPTH, short

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from casestudy import ParameterError
-from casestudy.parameters import Param
 from casestudy.cli import load_parameter_file, parse_value
+from casestudy.parameters import Param
 from casestudy.runner import _run_record, _split_parameters, run_notebooks
 
 CASESTUDY = Path(sys.executable).parent / "casestudy"

@@ -126,7 +126,7 @@ def test_seed_annotation_fixes(corpus):
     assert "ウン百万円" in corpus[S001].text
 
 
-def _sections(corpus) -> "object":
+def _sections(corpus) -> object:
     import pandas as pd
     text = corpus[S003].text
     heads = list(re.finditer(r"第([一二三四五六七])组", text))

@@ -15,8 +15,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from casestudy import plotting
-from casestudy import load_corpus
+from casestudy import load_corpus, plotting
 from casestudy.display import source_line
 
 REPO = Path(__file__).resolve().parents[1]
