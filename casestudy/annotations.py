@@ -241,7 +241,8 @@ def load_annotation(path: Path) -> Annotation:
     try:
         data = tomllib.loads(_read(path))
     except UnicodeDecodeError as exc:
-        raise AnnotationError(path, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise AnnotationError(path, "",
+                              f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise AnnotationError(path, "", f"not valid TOML: {exc}") from None
     for key in data:
@@ -288,7 +289,8 @@ def load_annotation(path: Path) -> Annotation:
                 values["value"] = float(values["value"])
             if section == "corrections":
                 if ("quote" in values) == ("pattern" in values):
-                    raise AnnotationError(path, where, "expected exactly one of 'quote' or 'pattern'")
+                    raise AnnotationError(path, where,
+                                          "expected exactly one of 'quote' or 'pattern'")
                 if "pattern" in values:
                     check_pattern(path, f"{where}.pattern", values["pattern"])
             built.append(cls(**values))

@@ -54,7 +54,8 @@ def atomic_path(target: str | Path, tag: str = "") -> Iterator[Path]:
             os.replace(tmp, target)
         except OSError as exc:
             raise ReplaceError(f"{target}: the complete output could not replace it "
-                               f"({exc.strerror or exc}); the previous file, if any, is kept") from None
+                               f"({exc.strerror or exc}); "
+                               "the previous file, if any, is kept") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

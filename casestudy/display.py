@@ -221,10 +221,12 @@ class FigureExhibit:
 
     @property
     def alt(self) -> str:
-        return " ".join(p for p in (f"Exhibit {self.number}. {self.title}.", self.source, self.note) if p)
+        parts = (f"Exhibit {self.number}. {self.title}.", self.source, self.note)
+        return " ".join(p for p in parts if p)
 
     def __repr__(self) -> str:
-        return "\n".join(p for p in (f"Exhibit {self.number}. {self.title}", self.source, self.note) if p)
+        parts = (f"Exhibit {self.number}. {self.title}", self.source, self.note)
+        return "\n".join(p for p in parts if p)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
         return ({"image/png": self.png, "text/plain": repr(self)},
@@ -321,7 +323,8 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
     elif isinstance(obj, Figure):
         fig = obj
     else:
-        raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
+        raise DisplayError("show() takes a DataFrame, a Figure or an Axes, "
+                           f"not {type(obj).__name__}")
     width, height = fig.get_size_inches()  # sized by the data: 500 seeds asked for 300 inches
     if width > MAX_FIGURE_INCHES[0] or height > MAX_FIGURE_INCHES[1]:
         fig.set_size_inches(min(width, MAX_FIGURE_INCHES[0]), min(height, MAX_FIGURE_INCHES[1]))
