@@ -32,7 +32,8 @@ def tree_state(folders: tuple[Path, ...] = WATCHED) -> dict[str, str | None]:
 
 
 def diff(before: dict[str, str | None], after: dict[str, str | None]) -> list[str]:
-    return sorted(k for k in before.keys() | after.keys() if before.get(k, "-") != after.get(k, "-"))
+    return sorted(k for k in before.keys() | after.keys()
+                  if before.get(k, "-") != after.get(k, "-"))
 
 
 @pytest.fixture(autouse=True)
