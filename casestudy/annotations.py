@@ -16,8 +16,8 @@ import time
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from re import _constants as _c  # type: ignore[attr-defined]  # the standard library's pattern parser (Python >= 3.11)
-from re import _parser
+from re import _constants as _c  # type: ignore[attr-defined]  # stdlib pattern parser (3.11+)
+from re import _parser  # type: ignore[attr-defined]  # private, so untyped in typeshed
 from typing import Any
 
 import regex
