@@ -41,7 +41,8 @@ print(t1 - t0, t2 - t1, t3 - t2)
 def main(runs: int = 5) -> None:
     rows = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", CHILD],
+                             capture_output=True, text=True, check=True)
         rows.append([float(x) for x in out.stdout.split()])
     imp, load, tables = (statistics.median(col) for col in zip(*rows))
     print(f"import casestudy:           {imp:.3f} s (median of {runs} fresh processes)")

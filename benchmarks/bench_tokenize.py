@@ -151,9 +151,12 @@ def compare(runs: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes to run (default 3)")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 if the median exceeds {GOAL_SECONDS} s")
-    parser.add_argument("--seeds-dir", default=None, help="seeds folder (default: the bundled seeds)")
-    parser.add_argument("--compare", action="store_true", help="compare candidate analyzers instead")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 if the median exceeds {GOAL_SECONDS} s")
+    parser.add_argument("--seeds-dir", default=None,
+                        help="seeds folder (default: the bundled seeds)")
+    parser.add_argument("--compare", action="store_true",
+                        help="compare candidate analyzers instead")
     args = parser.parse_args(argv)
     if args.compare:
         compare(args.runs)
@@ -165,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(first['tokens'].values()):,} tokens")
     for seed_id, n in first["tokens"].items():
         print(f"  {seed_id}: {n:,} tokens")
-    print(f"corpus load (not counted): median {statistics.median(r['corpus_load'] for r in results):.2f} s")
+    load = statistics.median(r['corpus_load'] for r in results)
+    print(f"corpus load (not counted): median {load:.2f} s")
     print(f"warm re-tokenize (no dictionary load): median "
           f"{1000 * statistics.median(r['warm'] for r in results):.0f} ms")
     median = statistics.median(times)

@@ -31,11 +31,13 @@ def code_lines(path: Path) -> int:
 
 
 def main() -> int:
-    rows = [(p.relative_to(ROOT.parent), len(p.read_text(encoding="utf-8").splitlines()), code_lines(p))
+    rows = [(p.relative_to(ROOT.parent), len(p.read_text(encoding="utf-8").splitlines()),
+             code_lines(p))
             for p in sorted(ROOT.rglob("*.py"))]
     for path, physical, code in sorted(rows, key=lambda r: r[1]):
         print(f"{physical:6d} {code:6d}  {path}")
-    print(f"{sum(r[1] for r in rows):6d} {sum(r[2] for r in rows):6d}  total (physical lines, lines of code)")
+    print(f"{sum(r[1] for r in rows):6d} {sum(r[2] for r in rows):6d}  "
+          "total (physical lines, lines of code)")
     return 0
 
 

@@ -10,14 +10,13 @@ runner and the site.  The analysis itself is in the notebooks.  Heavy modules
 
 from __future__ import annotations
 
-from .corpus import Corpus, load_corpus
-from .errors import (AnnotationError, CasestudyError, NotebookRunError, ParameterError,
-                     SeedError)
-from .seeds import Seed
-from .references import ReferenceDataError, load_references, reference_citation
 from . import formulas, parameters, plotting
+from .corpus import Corpus, load_corpus
 from .display import fmt, md, show, source_line
+from .errors import AnnotationError, CasestudyError, NotebookRunError, ParameterError, SeedError
 from .exercises import check
+from .references import ReferenceDataError, load_references, reference_citation
+from .seeds import Seed
 
 __version__ = "0.1.0"
 

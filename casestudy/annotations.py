@@ -16,7 +16,8 @@ import time
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from re import _constants as _c, _parser  # type: ignore[attr-defined]  # the standard library's pattern parser (Python >= 3.11)
+from re import _constants as _c  # type: ignore[attr-defined]  # stdlib pattern parser (3.11+)
+from re import _parser  # type: ignore[attr-defined]  # private, so untyped in typeshed
 from typing import Any
 
 import regex
@@ -240,7 +241,8 @@ def load_annotation(path: Path) -> Annotation:
     try:
         data = tomllib.loads(_read(path))
     except UnicodeDecodeError as exc:
-        raise AnnotationError(path, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise AnnotationError(path, "",
+                              f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise AnnotationError(path, "", f"not valid TOML: {exc}") from None
     for key in data:
@@ -287,7 +289,8 @@ def load_annotation(path: Path) -> Annotation:
                 values["value"] = float(values["value"])
             if section == "corrections":
                 if ("quote" in values) == ("pattern" in values):
-                    raise AnnotationError(path, where, "expected exactly one of 'quote' or 'pattern'")
+                    raise AnnotationError(path, where,
+                                          "expected exactly one of 'quote' or 'pattern'")
                 if "pattern" in values:
                     check_pattern(path, f"{where}.pattern", values["pattern"])
             built.append(cls(**values))

@@ -10,8 +10,8 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import CasestudyError
 
@@ -54,7 +54,8 @@ def atomic_path(target: str | Path, tag: str = "") -> Iterator[Path]:
             os.replace(tmp, target)
         except OSError as exc:
             raise ReplaceError(f"{target}: the complete output could not replace it "
-                               f"({exc.strerror or exc}); the previous file, if any, is kept") from None
+                               f"({exc.strerror or exc}); "
+                               "the previous file, if any, is kept") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -15,8 +15,9 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import CasestudyError, ParameterError
 from .values import RULE, load_parameter_file, parse_value
@@ -221,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casestudy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("seeds", help="print the corpus table and the annotation coverage report")
-    p.add_argument("--seeds-dir", default=None, help="a folder of seeds (default: the bundled seeds)")
+    p.add_argument("--seeds-dir", default=None,
+                   help="a folder of seeds (default: the bundled seeds)")
     p.add_argument("--check", action="store_true", help="exit 1 if a number is unexplained")
     p.set_defaults(func=_cmd_seeds)
 
@@ -259,8 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=("student", "instructor"), default="instructor",
                    help="student: without teaching notes, answers and exercise outputs")
     p.add_argument("--notebooks-dir", default="build/notebooks", help="default: %(default)s")
-    p.add_argument("-o", "--outdir", default="build/site", help="OUTDIR/EDITION (default: %(default)s)")
-    p.add_argument("--seeds-dir", default=None, help="the seeds for sources.html (default: bundled)")
+    p.add_argument("-o", "--outdir", default="build/site",
+                   help="OUTDIR/EDITION (default: %(default)s)")
+    p.add_argument("--seeds-dir", default=None,
+                   help="the seeds for sources.html (default: bundled)")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
                    help="also print case.pdf and casebook.pdf with the system's Chromium")
     p.set_defaults(func=_cmd_build)

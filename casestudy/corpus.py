@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -51,13 +52,13 @@ class Corpus:
     def ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self._seeds)
 
-    def select(self, languages: Iterable[str] | None = None) -> "Corpus":
+    def select(self, languages: Iterable[str] | None = None) -> Corpus:
         """The seeds whose primary language is one of ``languages`` (all if None)."""
         wanted = None if languages is None else set(languages)
         kept = [s for s in self._seeds if wanted is None or s.language in wanted]
         return Corpus(kept, self.folder, self.as_of_year)
 
-    def as_of(self, year: int | None) -> "Corpus":
+    def as_of(self, year: int | None) -> Corpus:
         """The case as an analyst could have seen it in ``year``: the seeds published (or
         dated by inference) in or before ``year``, and only events up to ``year``.  An
         undated seed is left out, since nobody can say when it was readable."""
@@ -93,7 +94,8 @@ class Corpus:
                       ((f.id, s.id, f.metric, f.value, f.unit, f.period, f.entity,
                         s.raw[loc.start:loc.end], loc.start, loc.end,
                         s.raw[loc.value_start:loc.value_end], f.approx, f.qualifier, f.note,
-                        s.metadata.date, s.metadata.outlet) for s in self._seeds for loc in s.facts for f in [loc.entry]))
+                        s.metadata.date, s.metadata.outlet)
+                      for s in self._seeds for loc in s.facts for f in [loc.entry]))
 
     def claims(self) -> pd.DataFrame:
         """The articles' key arguments: English gloss and verbatim quote (with the seed's
@@ -154,7 +156,8 @@ class Corpus:
                          if loc.start <= rs and re_ <= loc.end and _date_part_of(n, loc.entry.date)]
                 hits += [("ignored", loc.entry.reason) for loc in s.ignores
                          if loc.start <= rs and re_ <= loc.end]
-                rows.append((s.id, rs, re_, n.text, n.kind, *(hits[0] if hits else ("uncovered", ""))))
+                status = hits[0] if hits else ("uncovered", "")
+                rows.append((s.id, rs, re_, n.text, n.kind, *status))
         return _frame("seed_id start end text kind status detail", rows)
 
     def coverage_summary(self) -> pd.DataFrame:
@@ -164,7 +167,8 @@ class Corpus:
         for s in self._seeds:
             c = cov[cov["seed_id"] == s.id]["status"].value_counts()
             rows.append((s.id, int(c.sum()), len(s.facts), int(c.get("fact", 0)),
-                         int(c.get("event", 0) + c.get("article-date", 0)), int(c.get("ignored", 0)),
+                         int(c.get("event", 0) + c.get("article-date", 0)),
+                         int(c.get("ignored", 0)),
                          int(c.get("uncovered", 0))))
         return _frame("seed_id numbers_found facts_curated read_as_facts event_dates ignored "
                       "uncovered", rows)
@@ -232,7 +236,8 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
     for p in files:
         key = p.stem.casefold()
         if key in seen:
-            raise SeedError(p, f"two seeds with the same id {p.stem!r}: {seen[key].name} and {p.name}")
+            raise SeedError(p, f"two seeds with the same id {p.stem!r}: "
+                               f"{seen[key].name} and {p.name}")
         seen[key] = p
         number = p.stem.split("_", 1)[0]  # Source lines and sources.html cite "seed 004"
         if number.isdigit() and numbers.setdefault(number, p) != p:
@@ -251,7 +256,8 @@ def load_corpus(seeds_dir: str | Path | None = None) -> Corpus:
         ann = s.annotation.path or s.path
         for fact in s.annotation.facts:
             if fact.id in first:
-                raise AnnotationError(ann, f"facts id={fact.id!r}", f"duplicate fact id {fact.id!r}: "
+                raise AnnotationError(ann, f"facts id={fact.id!r}",
+                                      f"duplicate fact id {fact.id!r}: "
                                       f"also used in {first[fact.id].name}; expected fact ids "
                                       "unique across the seeds folder")
             first[fact.id] = ann

@@ -23,7 +23,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 KINDS = ("claim", "event", "fact")
 
 
-def resolve(corpus: "Corpus", ref: str, source: Path | None = None) -> "Located | None":
+def resolve(corpus: Corpus, ref: str, source: Path | None = None) -> Located | None:
     """The annotation ``ref`` points at, or None if its seed is not in ``corpus`` (left out by
     ``as_of`` or a language filter) or not annotated; a malformed ref or an id the seed lacks
     is an :class:`AnnotationError` naming ``source``."""

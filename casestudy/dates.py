@@ -17,7 +17,8 @@ def decimal_year(date: str) -> float:
     """``date`` as a year with a fraction: "2025-07" -> 2025.496 (start of July)."""
     m = _RE.match(date)
     if not m:
-        raise CasestudyError(f"date {date!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn")
+        raise CasestudyError(f"date {date!r}: "
+                             "expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn")
     y, mo, d, q, h = m.groups()
     month = int(mo) if mo else (3 * int(q) - 2 if q else (6 * int(h) - 5 if h else 1))
     day_of_year = sum(_MONTH_DAYS[: month - 1]) + (int(d) if d else 1) - 1

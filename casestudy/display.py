@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
@@ -93,7 +93,7 @@ def _seed_label(seed_id: str, meta: tuple[str, str] | None) -> str:
     return f"{label} ({', '.join(bits)})"
 
 
-def _seed_metadata(facts: Any, seeds: Iterable[Any], corpus: "Corpus | None"
+def _seed_metadata(facts: Any, seeds: Iterable[Any], corpus: Corpus | None
                    ) -> dict[str, tuple[str, str]]:
     """seed id -> (outlet, date), from what was passed: the rows' ``seed_outlet`` and
     ``seed_date`` columns (``corpus.facts()``, ``events()``, ``claims()`` carry them), the
@@ -147,8 +147,8 @@ def _ref_docs(refs: Any) -> list[tuple[str, str]]:
     return list(out.items())
 
 
-def source_line(facts: Any = None, *, seeds: Iterable["str | Seed"] = (), refs: Any = None,
-                derived: str = "", corpus: "Corpus | None" = None) -> str:
+def source_line(facts: Any = None, *, seeds: Iterable[str | Seed] = (), refs: Any = None,
+                derived: str = "", corpus: Corpus | None = None) -> str:
     """The one "Source: ..." builder: the seeds behind ``facts`` (rows of the corpus
     tables) and ``seeds`` (Seed objects, e.g. ``seeds=corpus``, or ids), then each reference
     document of ``refs`` ("publisher, title, date"), then how the figures were ``derived``.
@@ -221,10 +221,12 @@ class FigureExhibit:
 
     @property
     def alt(self) -> str:
-        return " ".join(p for p in (f"Exhibit {self.number}. {self.title}.", self.source, self.note) if p)
+        parts = (f"Exhibit {self.number}. {self.title}.", self.source, self.note)
+        return " ".join(p for p in parts if p)
 
     def __repr__(self) -> str:
-        return "\n".join(p for p in (f"Exhibit {self.number}. {self.title}", self.source, self.note) if p)
+        parts = (f"Exhibit {self.number}. {self.title}", self.source, self.note)
+        return "\n".join(p for p in parts if p)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
         return ({"image/png": self.png, "text/plain": repr(self)},
@@ -267,8 +269,8 @@ class NoEvidence:
         return {"text/html": body, "text/plain": repr(self)}, {"casestudy": self.meta}
 
 
-def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable["str | Seed"] | None = None,
-         refs: Any = None, derived: str = "", note: str = "", corpus: "Corpus | None" = None
+def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable[str | Seed] | None = None,
+         refs: Any = None, derived: str = "", note: str = "", corpus: Corpus | None = None
          ) -> Exhibit | FigureExhibit | NoEvidence:
     """Show ``obj`` (a DataFrame, a matplotlib Figure or Axes) as a numbered exhibit.
 
@@ -310,9 +312,9 @@ def show(obj: Any, title: str, *, facts: Any = None, seeds: Iterable["str | Seed
 
 def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
                     meta: dict[str, Any]) -> FigureExhibit:
+    import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    import matplotlib.pyplot as plt
 
     from . import plotting
 
@@ -321,7 +323,8 @@ def _figure_exhibit(obj: Any, number: str, text: str, source: str, note: str,
     elif isinstance(obj, Figure):
         fig = obj
     else:
-        raise DisplayError(f"show() takes a DataFrame, a Figure or an Axes, not {type(obj).__name__}")
+        raise DisplayError("show() takes a DataFrame, a Figure or an Axes, "
+                           f"not {type(obj).__name__}")
     width, height = fig.get_size_inches()  # sized by the data: 500 seeds asked for 300 inches
     if width > MAX_FIGURE_INCHES[0] or height > MAX_FIGURE_INCHES[1]:
         fig.set_size_inches(min(width, MAX_FIGURE_INCHES[0]), min(height, MAX_FIGURE_INCHES[1]))

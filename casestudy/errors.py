@@ -65,5 +65,6 @@ class RunInterrupted(NotebookRunError):
         self.finished = finished
         self.running = running
         self.queued = queued
-        super().__init__(f"interrupted by {self.signal_name}: {len(finished)} notebook(s) finished, "
+        super().__init__(f"interrupted by {self.signal_name}: "
+                         f"{len(finished)} notebook(s) finished, "
                          f"{len(running)} stopped while running, {len(queued)} not started")

@@ -62,7 +62,8 @@ _DATE_PATTERNS = [re.compile(p, re.I) for p in (
 _NUM = r"(?:\d{1,3}(?:[,.\u2009 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _SCALE_RE = "|".join(re.escape(s) for s in sorted(SCALES, key=len, reverse=True))
 _CUR_PREFIX = r"(?:HK\$|US\$|\$|€|¥|￥|RMB\s?)"
-_CUR_WORD = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True) if not c.startswith(("$", "€", "¥", "￥")))
+_CUR_WORD = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True)
+                     if not c.startswith(("$", "€", "¥", "￥")))
 _NUMBER_RE = re.compile(
     rf"(?P<pre>{_CUR_PREFIX})?(?P<num>(?<![A-Za-z\d])(?<!\d[.,]){_NUM}(?![A-Za-z\d]))"
     rf"(?:(?P<sp1>[\s\-]{{0,3}})(?P<scale>{_SCALE_RE})(?![A-Za-z]))?"
@@ -88,7 +89,8 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     """Every number written with digits in ``text``, in order; ``language`` (ISO 639-1)
     decides the decimal separator (a comma in ``nl``, ``de`` and other continental ones)."""
     norm = text.translate(_FW)
-    decimal_comma = language in {"nl", "de", "fr", "es", "it", "pt", "da", "sv", "no", "fi", "pl", "cs"}
+    decimal_comma = language in {"nl", "de", "fr", "es", "it", "pt",
+                                 "da", "sv", "no", "fi", "pl", "cs"}
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:

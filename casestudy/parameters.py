@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import tomllib
 import types
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 from .errors import ParameterError
 from .values import MAX_DEPTH, short
@@ -23,8 +24,9 @@ __all__ = ["Param", "SPECS", "spec_for", "validate", "check_values", "check_plai
 
 CURRENCIES = ("CNY", "USD", "HKD", "JPY", "EUR")
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list[str]"}
-_ACCEPTED: dict[type, tuple[Any, str]] = {int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
-             str: (str, "a string"), list: ((list, tuple), "a list of strings")}
+_ACCEPTED: dict[type, tuple[Any, str]] = {
+    int: (int, "an integer"), float: ((int, float), "a number"), bool: (bool, "true/false"),
+    str: (str, "a string"), list: ((list, tuple), "a list of strings")}
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,10 @@ def _declared(decl: dict[str, Any], shared: dict[str, Any]) -> Callable[[], tupl
 
 
 def _specs() -> dict[str, Any]:
-    """Notebook -> its parameters (a function where they need an import: the lexicon, the models)."""
+    """Notebook -> its parameters.
+
+    A function where they need an import: the lexicon, the models.
+    """
     data = tomllib.loads(_DECLARATIONS.read_text(encoding="utf-8"))
     shared = data.pop("shared")
     out: dict[str, Any] = {}
@@ -254,7 +259,8 @@ def validate(notebook: str, namespace: Mapping[str, Any],
 
 def parameters_cell_source(notebook: str) -> str:
     """The source of the notebook's ``parameters`` cell, generated from the declaration."""
-    lines = [f"# Parameters: declared in casestudy/data/parameters.toml; see `casestudy params {notebook}`."]
+    lines = ["# Parameters: declared in casestudy/data/parameters.toml; "
+             f"see `casestudy params {notebook}`."]
     for p in spec_for(notebook):
         # papermill reads "Optional[int]", not "int | None"; quoted, it needs no import
         hint = f'"Optional[{_TYPE_NAMES[p.type]}]"' if p.nullable else _TYPE_NAMES[p.type]

@@ -46,7 +46,8 @@ STYLE_FILE = Path(__file__).resolve().parent / "data" / "casebook.mplstyle"
 #: Colour cycle: the Okabe-Ito palette (blue, orange, bluish green, vermillion, reddish
 #: purple, sky blue, black), distinguishable under the common forms of colour-vision
 #: deficiency (its yellow left out: too faint on white).
-COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
+                            "#000000")
 
 _FOOTER_SIZE = 8.0  # points
 _FOOTER_COLOUR = "#555555"
@@ -144,7 +145,8 @@ def _wrap(text: str, max_width_pt: float, size: float) -> list[str]:
     return lines or [""]
 
 
-def exhibit(ax_or_fig: Axes | Figure, title: str, source: str, note: str | None = None) -> list[Text]:
+def exhibit(ax_or_fig: Axes | Figure, title: str, source: str,
+            note: str | None = None) -> list[Text]:
     """Title an exhibit (axes title, or ``suptitle`` for a Figure) and put its Source line
     and optional note under it in small grey type, wrapped, with room reserved so they
     do not overlap tick labels.  Calling it again replaces them.  Returns the footer

@@ -42,12 +42,16 @@ def sha256sums(seeds_dir: str | Path | None = None) -> dict[str, str] | None:
 
 
 def record(seeds_dir: str | Path | None = None) -> dict[str, Any]:
-    """The environment, each seed ``*.txt``'s SHA-256 by id, whether they match ``SHA256SUMS`` (or None)."""
+    """The environment, each seed ``*.txt``'s SHA-256 by id, and whether they match ``SHA256SUMS``.
+
+    The match is None when there is no ``SHA256SUMS``.
+    """
     folder = Path(seeds_dir or paths.seeds_dir())
     seeds = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*"))
              if p.is_file() and p.suffix.lower() == ".txt"}  # none if the folder does not exist
     sums = sha256sums(folder)
     return {"environment": environment(), "seeds": seeds,
-            "seeds_dir": "bundled" if folder.resolve() == paths.seeds_dir().resolve() else str(folder),
+            "seeds_dir": ("bundled" if folder.resolve() == paths.seeds_dir().resolve()
+                          else str(folder)),
             "seeds_match_sha256sums": None if sums is None else all(
                 sums.get(k) == v for k, v in seeds.items()) and set(sums) <= set(seeds)}

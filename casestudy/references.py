@@ -68,7 +68,8 @@ def _entry(path: Path, section: str, index: int, table: Any) -> dict[str, Any]:
         pattern, expected = (_FORMATS.get((section, name)) or _FORMATS.get(("*", name))
                              or (None, ""))
         if pattern is not None and not pattern.match(value):
-            raise ReferenceDataError(path, f"{where}.{name}", f"{value!r} is not valid; expected {expected}")
+            raise ReferenceDataError(path, f"{where}.{name}",
+                                     f"{value!r} is not valid; expected {expected}")
     if section == "documents":
         try:
             date.fromisoformat(entry["published"])
@@ -130,8 +131,9 @@ def load_references(folder: str | Path | None = None) -> pd.DataFrame:
         entries = _read_file(path)
         for doc in entries["documents"]:
             if doc["id"] in docs:
-                raise ReferenceDataError(path, f"{doc['_where']}.id", f"duplicate document id "
-                                         f"{doc['id']!r}; already used in {docs[doc['id']]['file']}")
+                raise ReferenceDataError(path, f"{doc['_where']}.id",
+                                         f"duplicate document id {doc['id']!r}; "
+                                         f"already used in {docs[doc['id']]['file']}")
             docs[doc["id"]] = doc
         for fig in entries["figures"]:
             if fig["id"] in fig_files:

@@ -19,10 +19,11 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import paths
 from .atomic import remove_stale, temp_name
@@ -84,8 +85,8 @@ def check_parameter_names(parameters: Mapping[str, Any]) -> None:
     for name in parameters:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
             raise ParameterError(f"parameter name {short(name)} is not allowed; expected a Python "
-                                 "identifier "
-                                 "(letters, digits and _, not starting with a digit, not a keyword)")
+                                 "identifier (letters, digits and _, "
+                                 "not starting with a digit, not a keyword)")
 
 
 def _base_dir() -> Path:
@@ -112,7 +113,8 @@ def check_seeds_dir(notebook: str, value: Any) -> None:
                              "a folder of .txt seed files, or None for the bundled seeds")
 
 
-def _split_parameters(notebooks: Sequence[Path], parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _split_parameters(notebooks: Sequence[Path],
+                      parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Each notebook's checked parameters; a name no notebook declares is an error."""
     check_parameter_names(parameters)
     per: list[dict[str, Any]] = []
@@ -136,7 +138,8 @@ def _split_parameters(notebooks: Sequence[Path], parameters: Mapping[str, Any]) 
 def _error_of(exc: BaseException) -> tuple[int | None, str]:
     ename = getattr(exc, "ename", None)
     if ename is not None:  # papermill.exceptions.PapermillExecutionError
-        return getattr(exc, "exec_count", None), f"{ename}: {str(getattr(exc, 'evalue', '')).strip()}"
+        evalue = str(getattr(exc, "evalue", "")).strip()
+        return getattr(exc, "exec_count", None), f"{ename}: {evalue}"
     lines = str(exc).strip().splitlines()
     return None, f"{type(exc).__name__}: {lines[0] if lines else ''}"
 
@@ -290,7 +293,8 @@ def _stop_process_tree() -> None:
             os.unlink(f)
 
 
-def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[str, Any] | None = None,
+def run_notebooks(notebooks: Iterable[Path], outdir: Path,
+                  parameters: Mapping[str, Any] | None = None,
                   jobs: int | None = None, progress: Callable[[str], None] | None = None,
                   cwd: str | None = None, per_notebook: Sequence[Mapping[str, Any]] | None = None,
                   output_names: Sequence[str] | None = None) -> list[RunResult]:
@@ -332,7 +336,8 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
                                mp_context=multiprocessing.get_context("fork"))
     pending: dict[Future[RunResult], int] = {}
     in_main = threading.current_thread() is threading.main_thread()
-    old = {s: signal.signal(s, _Stop.handler) for s in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
+    old = ({s: signal.signal(s, _Stop.handler) for s in (signal.SIGINT, signal.SIGTERM)}
+           if in_main else {})
     try:
         for i, nb in enumerate(notebooks):
             say(f"[{i + 1}/{total}] {'running' if i < jobs else 'queued '} {nb.name}")
@@ -352,7 +357,8 @@ def run_notebooks(notebooks: Iterable[Path], outdir: Path, parameters: Mapping[s
         for s in old:  # one clean-up, even if signalled again
             signal.signal(s, signal.SIG_IGN)
         order = sorted(pending.values())  # running: its kernel had started (it wrote the temp file)
-        running = [notebooks[i].name for i in order if _running_name(outdir / names[i], token).exists()]
+        running = [notebooks[i].name for i in order
+                   if _running_name(outdir / names[i], token).exists()]
         queued = [notebooks[i].name for i in order if notebooks[i].name not in running]
         for fut in pending:
             fut.cancel()

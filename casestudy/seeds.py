@@ -87,7 +87,8 @@ class Seed:
         matching a CRLF), or else (``clean_ok``) in the cleaned text, mapped back.  The search
         stops at ``limit``: a one-letter quote may occur a million times."""
         crlf = quote.replace("\r\n", "\n").replace("\n", "\r\n")
-        searches = [(self.raw, quote), (self.raw, crlf)] + ([(self.text, quote)] if clean_ok else [])
+        searches = ([(self.raw, quote), (self.raw, crlf)]
+                    + ([(self.text, quote)] if clean_ok else []))
         for k, (hay, q) in enumerate(searches):
             hits: list[tuple[int, int]] = []
             i = hay.find(q)
@@ -148,7 +149,8 @@ class Seed:
                 raise self._error(f"{where}.value", f"value {fact.value:g} cannot be read from "
                                   f"reading {fact.reading!r} (read: {got}); expected the number "
                                   "as written with its scale applied")
-            return Located(fact, loc.start, loc.end, *self.raw_span(ts + i, ts + i + len(fact.reading)))
+            return Located(fact, loc.start, loc.end,
+                           *self.raw_span(ts + i, ts + i + len(fact.reading)))
         mentions = find_numbers(quote, lang)
         for m in mentions:
             if _same(m.value, fact.value) or _same(m.number, fact.value):
@@ -187,7 +189,8 @@ class Seed:
     def numbers(self) -> tuple[NumberMention, ...]:
         """Every number in ``text`` (offsets into it), each paragraph read in its language."""
         return tuple(dataclasses.replace(m, start=m.start + p.start, end=m.end + p.start)
-                     for p in self.paragraphs for m in find_numbers(self.text[p.start:p.end], p.language))
+                     for p in self.paragraphs
+                     for m in find_numbers(self.text[p.start:p.end], p.language))
 
     @cached_property
     def entities(self) -> tuple[EntityMention, ...]:
@@ -224,7 +227,8 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
         for alias in entry["aliases"]:
             lookup[alias] = (name, str(entry.get("type", "other")))
     cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # no word boundaries in CJK text
-    return re.compile("|".join(re.escape(a) if cjk.search(a) else rf"(?<![A-Za-z]){re.escape(a)}(?![a-z])"
+    return re.compile("|".join(re.escape(a) if cjk.search(a)
+                               else rf"(?<![A-Za-z]){re.escape(a)}(?![a-z])"
                                for a in sorted(lookup, key=lambda a: (-len(a), a)))), lookup
 
 

@@ -189,8 +189,8 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``casestudy sweep`` options to ``parser``."""
     parser.add_argument("--model", default="home", choices=tuple(MODELS),
                         help="the scenario model (default home: the 2026 car business in China; "
-                             "europe: a car made in China sold in Germany, 2027; appliances: the offline "
-                             "air-conditioner channel, notebook 05)")
+                             "europe: a car made in China sold in Germany, 2027; "
+                             "appliances: the offline air-conditioner channel, notebook 05)")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="sweep a parameter over these values (repeat for a full grid)")
     parser.add_argument("--sample", type=int, default=None, metavar="N",

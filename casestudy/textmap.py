@@ -6,8 +6,8 @@ from __future__ import annotations
 import bisect
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 __all__ = ["Edit", "CleanText", "automatic_edits"]
 

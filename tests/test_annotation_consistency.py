@@ -23,8 +23,8 @@ def test_inferred_dates_carry_the_inferred_label(row):
         assert row["precision"] == "inferred", (row["event_id"], row["precision"], row["note"])
     if row["precision"] != "inferred" and "article's date" in note:
         date, precision = SEED_DATE[row["seed_id"]]
-        assert precision == "exact", f"{row['event_id']}: year taken from an article date that is " \
-                                     f"itself {precision}; label it inferred"
+        assert precision == "exact", (f"{row['event_id']}: year taken from an article date "
+                                      f"that is itself {precision}; label it inferred")
 
 
 def test_seed_dates_use_one_vocabulary():

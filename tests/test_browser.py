@@ -42,8 +42,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 import pytest
@@ -259,7 +260,8 @@ _STATE_JS = """() => {
   const prompts = cells.map(c => (c.querySelector('.jp-InputArea-prompt')?.innerText || '').trim());
   const sources = cells.map(c => (c.querySelector('.cm-content')?.innerText || '').trim());
   const stderr = [...panel.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(e => e.innerText);
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .map(e => e.innerText);
   const status = (document.querySelector('#jp-main-statusbar') || {}).innerText || '';
   return {prompts, sources, stderr, status,
           busy: prompts.some(p => p.includes('*'))};
@@ -352,7 +354,8 @@ def _wait_until_done(page: Any, lab: Lab, name: str) -> dict[str, Any]:
 _SCROLLER_JS = """(offset) => {
   const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
       .find(p => !p.classList.contains('lm-mod-hidden'));
-  const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+  const scroller = panel.querySelector('.jp-WindowedPanel-outer')
+      || panel.querySelector('.jp-Notebook');
   scroller.scrollTop = offset;
   // the notebook's own height (its bottom padding grows with the window, so not scrollHeight)
   const cells = panel.querySelectorAll('.jp-Notebook .jp-Cell');
@@ -471,14 +474,16 @@ def test_cjk_names_render_somewhere(cjk_seen: dict[str, bool]) -> None:
     """After the notebooks (same module, so the same xdist worker): 小米 or 雷軍 was on screen."""
     if len(cjk_seen) < len(NOTEBOOKS):
         pytest.skip("needs every notebook of this module to have run in this session")
-    assert any(cjk_seen.values()), "no notebook showed 小米 or 雷軍/雷军 in its outputs in JupyterLab"
+    assert any(cjk_seen.values()), ("no notebook showed 小米 or 雷軍/雷军 "
+                                    "in its outputs in JupyterLab")
 
 
 _PAGE_JS = """() => ({
   ids: [...document.querySelectorAll('[id]')].map(e => e.id),
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
   broken: [...document.querySelectorAll('img')]
-      .filter(i => !i.complete || i.naturalWidth === 0).map(i => (i.getAttribute('src') || '').slice(0, 40)),
+      .filter(i => !i.complete || i.naturalWidth === 0)
+      .map(i => (i.getAttribute('src') || '').slice(0, 40)),
   title: document.title,
   text: document.body.innerText.slice(0, 20000),
 })"""
@@ -516,7 +521,8 @@ def test_html_casebook_in_the_browser(page: Any, built_site: Path) -> None:
     if case:  # the case is read first: the first notebook in the index's reading order
         first = re.search(r'class="reading-order".*?<a href="([^"]+)"',
                           (folder / "index.html").read_text(encoding="utf-8"), re.S)
-        assert first and first.group(1) == f"{case[0]}.html", "the case is not first in reading order"
+        assert first and first.group(1) == f"{case[0]}.html", \
+            "the case is not first in reading order"
     missing = [link for info in seen.values() for link in info["links"]
                if link.startswith("file://") and "#" in link
                and link.split("#", 1)[1] not in seen[link.split("#", 1)[0]]["ids"]]

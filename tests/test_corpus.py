@@ -119,7 +119,8 @@ def test_every_event_and_claim_quote(corpus: casestudy.Corpus) -> None:
     for seed in corpus:
         for loc in (*seed.events, *seed.claims):
             assert 0 <= loc.start < loc.end <= len(seed.raw)
-            assert _quote_matches(seed, loc.entry.quote, loc.start, loc.end), (seed.id, loc.entry.id)
+            assert _quote_matches(seed, loc.entry.quote, loc.start, loc.end), \
+                (seed.id, loc.entry.id)
     for table in (corpus.events(), corpus.claims()):
         assert not table.empty
         for row in table.itertuples():
@@ -142,8 +143,8 @@ def test_facts_table_columns(corpus: casestudy.Corpus) -> None:
 
 
 _NOT_UNITS = {"yuan", "rmb", "renminbi", "dollar", "dollars", "euro", "euros", "yen", "percent",
-              "per cent", "procent", "prozent", "元", "円", "美元", "美金", "港元", "％", "bn", "billion",
-              "million", "亿", "億", "万"}
+              "per cent", "procent", "prozent", "元", "円", "美元", "美金", "港元", "％",
+              "bn", "billion", "million", "亿", "億", "万"}
 
 
 def test_units(corpus: casestudy.Corpus) -> None:

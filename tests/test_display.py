@@ -69,7 +69,8 @@ def test_md_escapes_markup_in_values():
 
 
 @pytest.mark.parametrize("value,unit,text", [(113.1e9, "CNY", "113.1 bn CNY"), (22.3, "%", "22.3%"),
-                                             (2.3, "pp", "2.3 pp"), (108796, "vehicles", "108,796 vehicles"),
+                                             (2.3, "pp", "2.3 pp"),
+                                             (108796, "vehicles", "108,796 vehicles"),
                                              (None, "", "—")])
 def test_fmt(value, unit, text):
     assert cs.fmt(value, unit) == text

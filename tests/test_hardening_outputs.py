@@ -45,7 +45,8 @@ def test_atomic_rename_failure_is_a_clear_error(tmp_path: Path) -> None:
     target = tmp_path / "a.txt"
     target.mkdir()
     (target / "keep").write_text("x", encoding="utf-8")
-    with pytest.raises(atomic.ReplaceError, match="a.txt: the complete output could not replace it"):
+    with pytest.raises(atomic.ReplaceError,
+                       match="a.txt: the complete output could not replace it"):
         atomic.write_text(target, "new")
     assert hidden_files(tmp_path) == []
 
@@ -91,7 +92,8 @@ def test_run_whose_final_rename_fails_says_so(tmp_path: Path) -> None:
 
 # -- sweep files ------------------------------------------------------------------------------
 
-def test_interrupted_sweep_keeps_the_good_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_sweep_keeps_the_good_file(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import pyarrow.csv as pacsv
 
     good = tmp_path / "results.csv"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from casestudy import ParameterError
-from casestudy.parameters import Param
 from casestudy.cli import load_parameter_file, parse_value
+from casestudy.parameters import Param
 from casestudy.runner import _run_record, _split_parameters, run_notebooks
 
 CASESTUDY = Path(sys.executable).parent / "casestudy"
@@ -43,12 +43,14 @@ def test_parse_value(text: str, value: Any) -> None:
 
 @pytest.mark.parametrize("text", ["", "  "])
 def test_an_empty_value_is_an_error(text: str) -> None:
-    with pytest.raises(ParameterError, match="'as_of' = .*the value is empty; give a value, or None"):
+    with pytest.raises(ParameterError,
+                       match="'as_of' = .*the value is empty; give a value, or None"):
         parse_value("as_of", text)
 
 
 def test_exponent_values_pass_the_checks() -> None:
-    assert Param("deliveries", float, 1.0, "d", maximum=1e7).check(parse_value("d", "5e+06"), "nb") == 5e6
+    param = Param("deliveries", float, 1.0, "d", maximum=1e7)
+    assert param.check(parse_value("d", "5e+06"), "nb") == 5e6
     got = Param("top_n", int, 10, "n", maximum=5000).check(parse_value("n", "1e3"), "nb")
     assert got == 1000 and type(got) is int
 
@@ -63,12 +65,14 @@ def test_the_kernel_gets_the_checked_value() -> None:
 def test_duplicate_keys_in_a_parameter_file(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("top_n: 5\nlanguages: [ja]\ntop_n: 7\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"p\.yaml: parameter 'top_n' is given twice \(lines 1 and 3\)"):
+    with pytest.raises(ParameterError,
+                       match=r"p\.yaml: parameter 'top_n' is given twice \(lines 1 and 3\)"):
         load_parameter_file(path)
 
 
 @pytest.mark.parametrize("name", ["x=1;import os;y", "1st", "class", "a b", "x\ny"])
-def test_parameter_names_must_be_identifiers_even_without_a_declaration(tmp_path: Path, name: str) -> None:
+def test_parameter_names_must_be_identifiers_even_without_a_declaration(tmp_path: Path,
+                                                                        name: str) -> None:
     with pytest.raises(ParameterError, match="is not allowed; expected a Python identifier"):
         run_notebooks([FIXTURES / "no_parameters.ipynb"], tmp_path / "out", {name: 1})
     assert not (tmp_path / "out").exists()
@@ -133,8 +137,8 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     (["-p", "x y", "1"], ["'x y'", "identifier"]),
 ])
 def test_cli_parameter_mistakes(tmp_path: Path, args: list[str], needles: list[str]) -> None:
-    proc = casestudy("run", str(FIXTURES / "no_parameters.ipynb"), *args, "-o", "out", cwd=tmp_path) \
-        if args[1] == "x y" else casestudy("run", "01_strategy", *args, "-o", "out", cwd=tmp_path)
+    notebook = str(FIXTURES / "no_parameters.ipynb") if args[1] == "x y" else "01_strategy"
+    proc = casestudy("run", notebook, *args, "-o", "out", cwd=tmp_path)
     assert_one_line_error(proc, *needles)
     assert not (tmp_path / "out").exists()
 

@@ -51,7 +51,8 @@ def wait_for(what: str, test, proc: subprocess.Popen[str],  # type: ignore[no-un
     while not test():
         if proc.poll() is not None:
             out, err = proc.communicate()
-            raise AssertionError(f"the run ended (exit {proc.returncode}) before {what}:\n{out}\n{err}")
+            raise AssertionError(f"the run ended (exit {proc.returncode}) before {what}:"
+                                 f"\n{out}\n{err}")
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.1)

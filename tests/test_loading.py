@@ -20,7 +20,8 @@ from casestudy import AnnotationError, CasestudyError, SeedError, load_corpus
 
 EN_TEXT = ("Xiaomi reported strong results for the quarter.\n"
            "Revenue rose to 113.1 billion yuan in the third quarter, up 22.3% on a year earlier.\n")
-JA_TEXT = ("小米(シャオミ)はスマートフォンで大きく成長した企業ですが、現在では電動自動車をつくっています。"
+JA_TEXT = ("小米(シャオミ)はスマートフォンで大きく成長した企業ですが、"
+           "現在では電動自動車をつくっています。"
            "株価は2日間で8%下落しました。\n")
 ZH_TEXT = "小米公司用五年时间成长为一家估值450亿美金的企业，真正打破了品牌不能速成的神话。\n"
 
@@ -326,7 +327,8 @@ def test_bool_is_not_a_number(seeds: Path) -> None:
 def test_missing_required_field(seeds: Path) -> None:
     write(seeds, "x.txt", EN_TEXT)
     write(seeds, "x.toml", annotation(facts=[fact(period=None)]))
-    load_error(seeds, AnnotationError, "x.toml", "facts[1] id='rev'", "missing required field 'period'")
+    load_error(seeds, AnnotationError, "x.toml", "facts[1] id='rev'",
+               "missing required field 'period'")
 
 
 def test_bad_choice_and_date(seeds: Path) -> None:

@@ -18,7 +18,8 @@ NB_PATH = paths.notebooks_dir() / "00_case.ipynb"
 GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
 LINK = re.compile(r"\[([^\]\n]+)\]\(sources\.html#([^)\s]+)\)")
 VERDICTS = ("What this evidence means for the decision", "argues for", "the right choice",
-            "should choose", "the answer is", "we recommend", "the best option", "the obvious choice")
+            "should choose", "the answer is", "we recommend", "the best option",
+            "the obvious choice")
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,8 @@ def anchors() -> set[str]:
     """Every anchor the sources page gives an annotated passage, a seed or a reference."""
     corpus = cs.load_corpus()
     out = {seed_anchor(s) for s in corpus.ids}
-    for kind, table, col in (("fact", corpus.facts(), "fact_id"), ("event", corpus.events(), "event_id"),
+    for kind, table, col in (("fact", corpus.facts(), "fact_id"),
+                             ("event", corpus.events(), "event_id"),
                              ("claim", corpus.claims(), "claim_id")):
         out |= {span_anchor(s, kind, i) for s, i in zip(table["seed_id"], table[col])}
     refs = cs.load_references()
@@ -171,7 +173,8 @@ def test_student_exhibits_show_no_machine_ids(nb):
 def test_the_first_page_sizes_the_decision_and_names_its_framing(nb):
     refs = cs.load_references().set_index("ref_id")
     first = "\n".join(_narrative(nb)[:5])
-    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-q3", "xiaomi-capex-2025-9m"):
+    for rid in ("xiaomi-cash-resources-2025-09-30", "xiaomi-rd-expense-2025-q3",
+                "xiaomi-capex-2025-9m"):
         assert cs.fmt(refs.loc[rid, "value"], refs.loc[rid, "unit"]) in first, rid
     assert "Lei Jun" in first and "2027" in first and "framing is the case's own" in first
 
@@ -292,7 +295,8 @@ def test_the_financial_history_is_the_references(nb):
 def test_the_prose_figures_are_the_facts(nb):
     prose = "\n".join(t for c in nb["cells"] for t in _markdown_outputs(c))
     facts = cs.load_corpus().facts().set_index("fact_id")
-    for fid in ("s004-q3-2025-revenue", "s004-q3-2025-adjusted-net-profit", "s004-q3-2025-ev-gross-margin",
+    for fid in ("s004-q3-2025-revenue", "s004-q3-2025-adjusted-net-profit",
+                "s004-q3-2025-ev-gross-margin",
                 "s000-share-two-day-fall", "s002-joyo-sale-price", "s003-valuation-2015"):
         row = facts.loc[fid]
         assert cs.fmt(row["value"], row["unit"]) in prose, fid
@@ -301,13 +305,15 @@ def test_the_prose_figures_are_the_facts(nb):
 def test_notes_number_group_and_flag_missing_passages():
     from casestudy.notes import Notes
     notes = Notes(cs.load_corpus(), cs.load_references())
-    first = notes.para("A {x} sentence.", "s004-q3-2025-revenue s004-trust-chain xiaomi-q3-2025", x="short")
+    first = notes.para("A {x} sentence.", "s004-q3-2025-revenue s004-trust-chain xiaomi-q3-2025",
+                       x="short")
     second = notes.para("Another.", "no-such-passage")
     assert first.text == "A short sentence. <sup>[1](#note-1)</sup>"
     assert second.text.endswith("<sup>[2](#note-2)</sup>")
     lines = notes.render().text.splitlines()
     assert lines[0].startswith('1. <a id="note-1"></a>Seed 004: [fact](sources.html#s004-fact-'
-                               's004-q3-2025-revenue) “Xiaomi achieved a revenue of 113.1 billion yuan”')
+                               's004-q3-2025-revenue) '
+                               '“Xiaomi achieved a revenue of 113.1 billion yuan”')
     assert "[claim](sources.html#s004-claim-s004-trust-chain) “Xiaomi must" in lines[0]
     assert "”; Xiaomi Corporation" in lines[0]
     assert lines[0].endswith("[document](sources.html#ref-xiaomi-q3-2025).")
@@ -325,7 +331,8 @@ def test_glossary_entries_are_complete(terms):
     assert len(terms) >= 20
     for t in terms:
         assert {"term", "reading", "language", "english", "explanation"} <= set(t), t.get("term")
-        assert set(t) <= {"term", "reading", "language", "english", "explanation", "cite"}, t["term"]
+        fields = {"term", "reading", "language", "english", "explanation", "cite"}
+        assert set(t) <= fields, t["term"]
         assert t["term"].strip() and t["english"].strip() and len(t["explanation"]) > 40, t["term"]
         if t["language"] in ("zh", "ja"):
             assert t["reading"], f"{t['term']}: a Chinese or Japanese term needs its reading"
@@ -334,8 +341,9 @@ def test_glossary_entries_are_complete(terms):
 
 def test_glossary_holds_the_sources_own_terms(terms):
     names = {t["term"] for t in terms}
-    for term in ("深度分销", "参与感", "爆品", "米粉", "BBA", "雷军", "小米", "改変", "adjusted net profit",
-                 "purchase tax", "percentage points vs per cent", "countervailing duty"):
+    for term in ("深度分销", "参与感", "爆品", "米粉", "BBA", "雷军", "小米", "改変",
+                 "adjusted net profit", "purchase tax", "percentage points vs per cent",
+                 "countervailing duty"):
         assert term in names, term
     assert {"zh", "ja", "nl", "en"} <= {t["language"] for t in terms}
 

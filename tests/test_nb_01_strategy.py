@@ -29,7 +29,8 @@ def _curated() -> dict:
 
 
 def _refs(entry: dict) -> list[str]:
-    refs = [r for key in ("evidence", "xiaomi_evidence", "lesson_evidence") for r in entry.get(key, [])]
+    refs = [r for key in ("evidence", "xiaomi_evidence", "lesson_evidence")
+            for r in entry.get(key, [])]
     return refs + ([entry["event"]] if "event" in entry else [])
 
 
@@ -131,7 +132,8 @@ def test_stored_key_figures_follow_the_facts(stored):
     facts = cs.load_corpus().facts().set_index("fact_id")["value"]
     text = "\n".join(_output_texts(stored))
     expected = (f"delivered {cs.fmt(facts['s004-q3-2025-deliveries'])} cars at a gross margin of "
-                f"{cs.fmt(facts['s004-q3-2025-ev-gross-margin'], '%')}; IoT and consumer goods revenue "
+                f"{cs.fmt(facts['s004-q3-2025-ev-gross-margin'], '%')}; "
+                "IoT and consumer goods revenue "
                 f"grew {cs.fmt(facts['s004-q3-2025-iot-revenue-growth'], '%')} year on year while "
                 f"large-appliance revenue fell "
                 f"{cs.fmt(facts['s004-q3-2025-large-appliances-revenue-decline'], '%')}")
@@ -190,7 +192,8 @@ def test_nothing_later_than_as_of_is_spoken_of_as_known(runs, year):
     assert not [o for c in nb["cells"] if c["cell_type"] == "code"
                 for o in c.get("outputs", []) if o["output_type"] == "error"]
     texts = _output_texts(nb)
-    later = sorted({y for t in texts + [_student_markdown(nb)] for y in YEAR.findall(t) if int(y) > year})
+    later = sorted({y for t in texts + [_student_markdown(nb)] for y in YEAR.findall(t)
+                    if int(y) > year})
     assert later == [], f"as_of={year}: outputs or student text mention {later}"
     joined = "\n".join(texts)
     assert f"**As of {year}.**" in joined

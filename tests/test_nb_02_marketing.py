@@ -66,13 +66,15 @@ def test_counts_and_rates_match_a_recount(nb, corpus):
 
 
 def test_heatmap_colour_and_numbers_are_one_measure(nb):
-    assert "Colour and printed number: the same measure, per 1,000 tokens." in _text(nb, "Exhibit 2.3.")
+    assert ("Colour and printed number: the same measure, per 1,000 tokens."
+            in _text(nb, "Exhibit 2.3."))
 
 
 def test_change_sentence_is_what_the_counts_say(nb):
     s = _text(nb, "Compared with the earlier seeds")
     assert "for the first time: safety, expectations." in s
-    assert "trust" in s.split("In both:")[1]        # trust is in 2015 and in 2025: no 'move to trust'
+    # trust is in 2015 and in 2025: no 'move to trust'
+    assert "trust" in s.split("In both:")[1]
     assert "community" in s.split("Mentioned earlier but not in 2025:")[1].split(".")[0]
 
 
@@ -82,8 +84,8 @@ def test_trust_passages_are_listed_with_english(nb):
 
 
 def test_study_groups_and_exercise_answers(nb):
-    assert "Model answer: groups 2, 4, 6, 7 use a trust word; the analyst tagged trust in groups 2, 4, 7." \
-        in _text(nb, "Model answer: groups")
+    assert ("Model answer: groups 2, 4, 6, 7 use a trust word; "
+            "the analyst tagged trust in groups 2, 4, 7." in _text(nb, "Model answer: groups"))
     assert "33.3%" in _text(nb, "Model answer: 33.3%")
     shared = _text(nb, "Exhibit 2.6.")
     assert re.search(r"participation\s+4\s+2, 3, 6, 7", shared)
@@ -126,7 +128,7 @@ def test_seed_annotation_fixes(corpus):
     assert "ウン百万円" in corpus[S001].text
 
 
-def _sections(corpus) -> "object":
+def _sections(corpus) -> object:
     import pandas as pd
     text = corpus[S003].text
     heads = list(re.finditer(r"第([一二三四五六七])组", text))
@@ -180,7 +182,8 @@ def test_glossary_separates_the_source_from_the_analysts_link():
     terms = {t["term"]: t["explanation"] for t in tomllib.loads(
         (Path(cs.__file__).parent / "data" / "glossary.toml").read_text(encoding="utf-8"))["terms"]}
     assert "does not use the term" in terms["深度分销"] and "our reading" in terms["深度分销"]
-    assert "names no product" in terms["爆品"] and "credits Xiaomi's early rise" not in terms["爆品"]
+    assert "names no product" in terms["爆品"]
+    assert "credits Xiaomi's early rise" not in terms["爆品"]
     assert "does not define either term" in terms["traffic-driven vs value-driven"]
     assert "ours, not the article's" in terms["traffic-driven vs value-driven"]
     assert "the school's, not Xiaomi's" in terms["社区商务"]

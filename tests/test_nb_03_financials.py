@@ -71,7 +71,8 @@ def test_adjusted_net_margin_now_and_a_year_earlier(ex):
 
 def test_revenue_mix_car_estimate_and_residual(ex):
     car = 108_796 * 260_000  # deliveries x the article's "around 260,000 yuan"
-    assert f"{car / 1e9:.1f} bn CNY" == "28.3 bn CNY" and "28.3 bn CNY" in _row(ex["3.2"], "Cars (ESTIMATE)")
+    assert f"{car / 1e9:.1f} bn CNY" == "28.3 bn CNY"
+    assert "28.3 bn CNY" in _row(ex["3.2"], "Cars (ESTIMATE)")
     rest = 113.1e9 - 27.6e9 - car
     assert f"{rest / 1e9:.1f} bn CNY" in _row(ex["3.2"], "RESIDUAL")  # 57.2
     assert f"{rest / 113.1e9 * 100:.1f}" in _row(ex["3.2"], "RESIDUAL")  # 50.6 %
@@ -96,7 +97,8 @@ def test_car_unit_economics_and_monthly_profit_flag(ex):
 def test_network_and_run_rates(ex):
     text = ex["3.6"]
     assert f"{108_796 / 402:.1f}" in _row(text, "per sales outlet")
-    assert f"{108_796 * 4:,}" in _row(text, "quarter x 4") and "RUN RATE" in _row(text, "quarter x 4")
+    run_rate = _row(text, "quarter x 4")
+    assert f"{108_796 * 4:,}" in run_rate and "RUN RATE" in run_rate
     assert f"{40_000 * 12:,}" in _row(text, "September pace")
 
 
@@ -114,7 +116,8 @@ def test_growth_in_scale_issue_13(ex):
     assert "CNY" not in _row(text, "Valuation, 2013")
     assert f"{4.5 ** 0.5 * 100 - 100:.1f}% a year" in text  # 112.1
     assert f"{113.1 / 200:.2f}x the milestone" in text  # 0.57: one quarter is below 200 bn
-    assert f"{205.8387:.1f} bn CNY" in _row(text, "Revenue, 2019")  # the letter: first passed in 2019
+    # the letter: first passed in 2019
+    assert f"{205.8387:.1f} bn CNY" in _row(text, "Revenue, 2019")
     assert "first passed it in 2019" in ex["prose"]
     assert f"{113.1 * 4 / 200:.2f}x" in _row(text, "run rate")  # 2.26
     assert f"{20 / 452.4 * 100:.1f}%" in _row(text, "revenue run rate")  # 4.4
@@ -136,7 +139,8 @@ def test_appliance_front(ex):
 def test_financial_history_from_the_references(ex):
     text = ex["3.11"]
     assert "Xiaomi Corporation, Annual Results Announcement" in text
-    for year, revenue, profit in (("2017", "114.6", "5.4"), ("2021", "328.3", "22"), ("2024", "365.9", "27.2")):
+    for year, revenue, profit in (("2017", "114.6", "5.4"), ("2021", "328.3", "22"),
+                                  ("2024", "365.9", "27.2")):
         row = _row(text, f"   {year} ")
         assert revenue in row and profit in row
     assert "2025-9M" in text and "not a full year" in text
@@ -190,10 +194,12 @@ def test_exercise_checks_not_yet_right_wrong():
     assert cs.check("03-q1", ...).status == "not yet"
     assert cs.check("03-q1", iot_share_2024).right
     wrong = cs.check("03-q1", 27.6 / 113.1 * 100)  # this year's share: too low
-    assert wrong.status == "wrong" and "low" not in wrong.message.lower() and "28" not in wrong.message
+    assert wrong.status == "wrong"
+    assert "low" not in wrong.message.lower() and "28" not in wrong.message
     cost = 260_000 * (1 - 0.255)
     for price in (234_000.0, 300_000.0):
-        assert cs.check("03-q2", 100 * (price - cost) / price, price=price, base_price=260_000.0).right
+        margin = 100 * (price - cost) / price
+        assert cs.check("03-q2", margin, price=price, base_price=260_000.0).right
         assert cs.check("03-q2", ..., price=price, base_price=260_000.0).status == "not yet"
     same_margin = cs.check("03-q2", 25.5, price=234_000.0, base_price=260_000.0)  # cost recomputed
     assert same_margin.status == "wrong" and "high" not in same_margin.message.lower()
@@ -217,7 +223,8 @@ def test_student_edition_runs_with_exercises_unanswered(student_runs):
     run = student_runs["03_financials"]
     assert run.ok, run.summary()
     nb = nbformat.read(str(run.output), as_version=4)
-    assert not [c for c in nb.cells if {"answer", "teaching-note"} & set(c.metadata.get("tags", []))]
+    assert not [c for c in nb.cells
+                if {"answer", "teaching-note"} & set(c.metadata.get("tags", []))]
     outputs = ["".join(o.get("data", {}).get("text/plain", "")) for c in nb.cells
                if "cs.check(" in c.source for o in c.outputs]
     assert len(outputs) == 2 and all("not yet" in t for t in outputs), outputs

@@ -137,7 +137,8 @@ def test_no_constant_cost_conclusion_survives() -> None:
     student = " ".join("".join(c["source"]) for c in cells
                        if not {"teaching-note", "answer"} & set(c["metadata"].get("tags", [])))
     assert "restore gross profit" not in student.lower()
-    assert "walk-through and model differ" in student  # the notebook asserts it agrees with sc.evaluate
+    # the notebook asserts it agrees with sc.evaluate
+    assert "walk-through and model differ" in student
 
 
 def test_the_checks_answer_right_and_not_yet() -> None:

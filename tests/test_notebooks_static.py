@@ -52,7 +52,8 @@ def test_outputs_are_clean(path):
         text = json.dumps(out.get("data", {}).get("text/plain", "")) + json.dumps(
             out.get("data", {}).get("text/html", "")) + json.dumps(out.get("text", ""))
         assert not re.search(r"0x[0-9a-f]{6,}", text), "an output holds a memory address"
-        assert not re.search(r"/(tmp|root|home|work|Users)/", text), "an output holds a machine path"
+        assert not re.search(r"/(tmp|root|home|work|Users)/", text), \
+            "an output holds a machine path"
         assert "Glyph" not in text and "Warning" not in text
 
 
@@ -94,7 +95,8 @@ def test_reads_like_a_case(path):
 
 
 def _student_text(nb: dict) -> str:
-    keep = [c for c in nb["cells"] if not {"teaching-note", "answer"} & set(c["metadata"].get("tags", []))]
+    keep = [c for c in nb["cells"]
+            if not {"teaching-note", "answer"} & set(c["metadata"].get("tags", []))]
     return "\n".join("".join(c["source"]) for c in keep if c["cell_type"] == "markdown")
 
 
@@ -141,14 +143,16 @@ def test_the_analysis_is_visible(name):
     nb = _load(paths.notebooks_dir() / f"{name}.ipynb")
     code = [c for c in nb["cells"] if c["cell_type"] == "code"
             and "parameters" not in c["metadata"].get("tags", [])]
-    computing = [c for c in code if not all(_plumbing(s) for s in _statements("".join(c["source"])))]
+    computing = [c for c in code
+                 if not all(_plumbing(s) for s in _statements("".join(c["source"])))]
     assert len(computing) >= len(code) / 2, f"{len(computing)} of {len(code)} cells compute"
 
 
 @pytest.mark.parametrize("name", ANALYSIS)
 def test_at_least_two_checked_exercises(name):
     nb = _load(paths.notebooks_dir() / f"{name}.ipynb")
-    checks = [c for c in nb["cells"] if c["cell_type"] == "code" and "cs.check(" in "".join(c["source"])]
+    checks = [c for c in nb["cells"]
+              if c["cell_type"] == "code" and "cs.check(" in "".join(c["source"])]
     assert len(checks) >= 2
     for c in checks:
         assert "exercise" in c["metadata"].get("tags", []), "a check cell is an exercise cell"
@@ -159,8 +163,11 @@ def test_at_least_two_checked_exercises(name):
 # What a notebook's own text may contain in digits: years, quarters, list numbers,
 # seed and exhibit numbers, code in backticks.  Any other figure must come from the
 # package (a fact, a derivation or a parameter), not be typed into the notebook.
-_MD_ALLOWED = [r"\[(\d{3}|[A-Za-z][A-Za-z .-]*)\]\(sources\.html#[^)\s]+\)", r"`[^`]*`", r"\b(19|20)\d{2}\b", r"\bQ[1-4]\b", r"(?m)^\s*\d+\.\s",
-               r"\bseeds? \d{3}\b", r"\bExhibits?\s+\d+\.\d+[a-z]?(\s*(,|and|or|to|–|-)\s*\d+\.\d+[a-z]?)*\b", r"· \d\.", r"\(\d\)",
+_MD_ALLOWED = [r"\[(\d{3}|[A-Za-z][A-Za-z .-]*)\]\(sources\.html#[^)\s]+\)", r"`[^`]*`",
+               r"\b(19|20)\d{2}\b", r"\bQ[1-4]\b", r"(?m)^\s*\d+\.\s",
+               r"\bseeds? \d{3}\b",
+               r"\bExhibits?\s+\d+\.\d+[a-z]?(\s*(,|and|or|to|–|-)\s*\d+\.\d+[a-z]?)*\b",
+               r"· \d\.", r"\(\d\)",
                r"\bquestions? \d\b", r"\b[A-Za-z]+\d+[A-Za-z]*\b",
                r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\b"]
@@ -186,17 +193,20 @@ def test_the_notebook_types_no_figure(path):
         elif "parameters" not in cell["metadata"].get("tags", []):
             code = "\n".join(line for line in src.splitlines() if not line.startswith("%"))
             tree = ast.parse(code)
-            styling = {id(n) for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg in _STYLE
+            styling = {id(n) for k in ast.walk(tree)
+                       if isinstance(k, ast.keyword) and k.arg in _STYLE
                        for n in ast.walk(k.value)}
             bad += [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
                     and id(n) not in styling
                     and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)
-                    and not (float(n.value).is_integer() and (0 <= n.value <= 12 or n.value == 100))]
+                    and not (float(n.value).is_integer()
+                             and (0 <= n.value <= 12 or n.value == 100))]
     assert bad == [], f"typed-in figures: {bad}"
 
 
 _ALL = {"parameters", "teaching-note", "exercise", "answer"}
-TAGS = {"00_case": {"teaching-note"}, "01_strategy": _ALL, "02_marketing": _ALL, "03_financials": _ALL,
+TAGS = {"00_case": {"teaching-note"}, "01_strategy": _ALL, "02_marketing": _ALL,
+        "03_financials": _ALL,
         "04_ev_scenarios": _ALL, "05_options": _ALL, "06_sources": {"parameters", "teaching-note"}}
 
 
@@ -210,7 +220,8 @@ def test_teaching_structure(path):
     assert "".join(code[0]["source"]).startswith("%matplotlib inline")
     if path.stem == "00_case":
         return
-    questions = [c for c in nb["cells"] if "".join(c["source"]).startswith("## Discussion questions")]
+    questions = [c for c in nb["cells"]
+                 if "".join(c["source"]).startswith("## Discussion questions")]
     assert len(questions) == 1 and not questions[0]["metadata"].get("tags")
     assert 3 <= len(re.findall(r"(?m)^\d+\. ", "".join(questions[0]["source"]))) <= 6
 

@@ -12,8 +12,15 @@ from typing import Any
 import pytest
 
 from casestudy import ParameterError
-from casestudy.parameters import (SPECS, Param, RunParameters, check_values,
-                                  parameters_cell_source, spec_for, validate)
+from casestudy.parameters import (
+    SPECS,
+    Param,
+    RunParameters,
+    check_values,
+    parameters_cell_source,
+    spec_for,
+    validate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -15,8 +15,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from casestudy import plotting
-from casestudy import load_corpus
+from casestudy import load_corpus, plotting
 from casestudy.display import source_line
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,7 +87,8 @@ def test_font_family_name_is_what_plotting_registers(house):
 
 
 def test_font_covers_the_planned_character_sets():
-    spec = importlib.util.spec_from_file_location("make_cjk_font", REPO / "tools" / "make_cjk_font.py")
+    spec = importlib.util.spec_from_file_location("make_cjk_font",
+                                                  REPO / "tools" / "make_cjk_font.py")
     if spec is None or not (REPO / "tools" / "make_cjk_font.py").exists():
         pytest.skip("tools/make_cjk_font.py is not in this tree")
     tool = importlib.util.module_from_spec(spec)
@@ -138,7 +138,8 @@ def test_cjk_glyphs_are_real_not_boxes(house):
 def _seed_texts() -> dict[str, str]:
     files = (sorted((REPO / "seeds").glob("*.txt")) + sorted((REPO / "seeds").glob("*.toml"))
              + sorted((REPO / "casestudy" / "data").glob("*.toml")))
-    files = [f for f in files if f.name != "numbers.toml"]  # the number reader's vocabulary: never drawn
+    # the number reader's vocabulary: never drawn
+    files = [f for f in files if f.name != "numbers.toml"]
     return {f.relative_to(REPO).as_posix(): f.read_text(encoding="utf-8") for f in files}
 
 
@@ -315,5 +316,6 @@ def test_use_house_style_writes_no_config_or_cache_files(tmp_path):
 def test_house_style_values(house):
     rc = matplotlib.rcParams
     assert rc["svg.hashsalt"] == plotting.house_rc()["svg.hashsalt"] is not None
-    assert [c.lower() for c in rc["axes.prop_cycle"].by_key()["color"]] == [c.lower() for c in plotting.COLOURS]
+    cycle = rc["axes.prop_cycle"].by_key()["color"]
+    assert [c.lower() for c in cycle] == [c.lower() for c in plotting.COLOURS]
     assert tuple(rc["figure.figsize"]) == (7.0, 4.2)

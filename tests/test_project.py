@@ -51,8 +51,10 @@ def test_normalize() -> None:
 def test_environment_and_pyproject_name_the_same_dependencies() -> None:
     py, conda = pyproject_names(), conda_names()
     assert py, "pyproject.toml names no dependencies"
-    assert py - conda == set(), f"in pyproject.toml but not in environment.yml: {sorted(py - conda)}"
-    assert conda - py == set(), f"in environment.yml but not in pyproject.toml: {sorted(conda - py)}"
+    assert py - conda == set(), \
+        f"in pyproject.toml but not in environment.yml: {sorted(py - conda)}"
+    assert conda - py == set(), \
+        f"in environment.yml but not in pyproject.toml: {sorted(conda - py)}"
 
 
 def test_environment_installs_the_package_itself() -> None:

@@ -54,37 +54,45 @@ def test_minimal_file_loads(tmp_path: Path) -> None:
     table = cs.load_references(tmp_path)
     assert list(table.columns) == COLUMNS
     row = table.iloc[0]
-    assert (row.ref_id, row.value, row.document, row.file) == ("fig-a", 1.5, "Annual Results Announcement", "a.toml")
+    assert (row.ref_id, row.value, row.document, row.file) == \
+        ("fig-a", 1.5, "Annual Results Announcement", "a.toml")
     assert reference_citation(row) == "Xiaomi Corporation, Annual Results Announcement, 2025-03-18"
 
 
 @pytest.mark.parametrize("table, key, line, expected", [
     # unknown field (added beside 'kind')
-    ("doc", "kind", 'kind = "results announcement"\npages = 3', ["documents[0] 'doc-a'", "unknown field 'pages'"]),
+    ("doc", "kind", 'kind = "results announcement"\npages = 3',
+     ["documents[0] 'doc-a'", "unknown field 'pages'"]),
     # wrong type
-    ("fig", "value", 'value = "1.5"', ["figures[0] 'fig-a'.value", "expected an integer or a number", "'1.5'"]),
+    ("fig", "value", 'value = "1.5"',
+     ["figures[0] 'fig-a'.value", "expected an integer or a number", "'1.5'"]),
     ("fig", "value", "value = true", ["figures[0] 'fig-a'.value", "True"]),
     # missing required field
     ("fig", "location", None, ["figures[0] 'fig-a'", "missing required field 'location'"]),
     # missing address
     ("doc", "url", None, ["documents[0] 'doc-a'", "missing required field 'url'"]),
     # non-http address
-    ("doc", "url", 'url = "ftp://example.org/a.pdf"', ["documents[0] 'doc-a'.url", "'ftp://example.org/a.pdf'", "https://"]),
+    ("doc", "url", 'url = "ftp://example.org/a.pdf"',
+     ["documents[0] 'doc-a'.url", "'ftp://example.org/a.pdf'", "https://"]),
     # bad dates
-    ("doc", "published", 'published = "2025-02-30"', ["documents[0] 'doc-a'.published", "'2025-02-30'", "YYYY-MM-DD"]),
-    ("doc", "published", 'published = "18 March 2025"', ["'doc-a'.published", "'18 March 2025'", "YYYY-MM-DD"]),
+    ("doc", "published", 'published = "2025-02-30"',
+     ["documents[0] 'doc-a'.published", "'2025-02-30'", "YYYY-MM-DD"]),
+    ("doc", "published", 'published = "18 March 2025"',
+     ["'doc-a'.published", "'18 March 2025'", "YYYY-MM-DD"]),
     ("fig", "period", 'period = "FY24"', ["figures[0] 'fig-a'.period", "'FY24'", "YYYY-Qn"]),
     # a figure whose document is unknown
-    ("fig", "document", 'document = "doc-zz"', ["figures[0] 'fig-a'.document", "unknown document 'doc-zz'"]),
+    ("fig", "document", 'document = "doc-zz"',
+     ["figures[0] 'fig-a'.document", "unknown document 'doc-zz'"]),
     # ids
     ("fig", "id", 'id = "Fig A"', ["figures[0]", "'Fig A'", "[a-z0-9-]"]),
-    ("fig", "metric", 'metric = "Revenue (RMB)"', ["'fig-a'.metric", "'Revenue (RMB)'", "snake_case"]),
+    ("fig", "metric", 'metric = "Revenue (RMB)"',
+     ["'fig-a'.metric", "'Revenue (RMB)'", "snake_case"]),
 ])
 def test_validation_errors_name_file_entry_field(tmp_path: Path, table: str, key: str,
                                                  line: str | None, expected: list[str]) -> None:
     """Each case replaces (or, with None, removes) one line of the document or figure."""
     text = GOOD_DOC if table == "doc" else GOOD_FIG
-    old = next(l for l in text.splitlines() if l.startswith(key + " ="))
+    old = next(ln for ln in text.splitlines() if ln.startswith(key + " ="))
     text = text.replace(old + "\n", "" if line is None else line + "\n")
     doc, fig = (text, GOOD_FIG) if table == "doc" else (GOOD_DOC, text)
     _write(tmp_path, "bad.toml", "schema = 1\n" + doc + fig)
@@ -147,7 +155,8 @@ def test_bundled_data_loads_sorted_and_stable(refs) -> None:
 
 def test_every_figure_has_a_document_with_https_address(refs) -> None:
     assert refs.document.str.len().gt(0).all()
-    assert refs.url.str.match(r"^https://").all(), refs.loc[~refs.url.str.startswith("https://"), "url"]
+    assert refs.url.str.match(r"^https://").all(), \
+        refs.loc[~refs.url.str.startswith("https://"), "url"]
 
 
 def test_annual_revenue_covers_eight_consecutive_years(refs) -> None:
@@ -212,11 +221,14 @@ def test_seed_tolerance_reads_the_last_digit() -> None:
 
 def test_overlapping_seed_facts_agree_or_the_note_says_so(refs) -> None:
     facts = cs.load_corpus().facts()
-    merged = refs.merge(facts, on=["metric", "entity", "period", "unit"], suffixes=("_ref", "_seed"))
+    merged = refs.merge(facts, on=["metric", "entity", "period", "unit"],
+                        suffixes=("_ref", "_seed"))
     # the overlaps the issue names must be found, not silently skipped
     found = {(m, e, p) for m, e, p in zip(merged.metric, merged.entity, merged.period)}
-    for key in [("revenue", "Xiaomi Group", "2025-Q3"), ("adjusted_net_profit", "Xiaomi Group", "2025-Q3"),
-                ("deliveries", "Xiaomi EV business", "2025-Q3"), ("gross_margin", "Xiaomi EV business", "2025-Q3"),
+    for key in [("revenue", "Xiaomi Group", "2025-Q3"),
+                ("adjusted_net_profit", "Xiaomi Group", "2025-Q3"),
+                ("deliveries", "Xiaomi EV business", "2025-Q3"),
+                ("gross_margin", "Xiaomi EV business", "2025-Q3"),
                 ("revenue", "Xiaomi IoT and consumer goods", "2025-Q3"),
                 ("gross_margin", "Xiaomi IoT and consumer goods", "2025-Q3"),
                 ("revenue", "Xiaomi Group", "2020")]:
@@ -294,14 +306,16 @@ def test_quarters_sum_to_the_year(refs, metric: str, entity: str, tolerance: flo
 def test_delivery_gap_is_documented(refs) -> None:
     """The 2024 quarterly deliveries sum to 60 fewer than the annual total; the note says so."""
     year = _value(refs, "deliveries", "Xiaomi EV business", "2024")
-    quarters = sum(_value(refs, "deliveries", "Xiaomi EV business", f"2024-Q{q}") for q in (2, 3, 4))
+    quarters = sum(_value(refs, "deliveries", "Xiaomi EV business", f"2024-Q{q}")
+                   for q in (2, 3, 4))
     gap = year - quarters
     note = refs.loc[refs.ref_id == "xiaomi-ev-deliveries-2024", "note"].iloc[0]
     assert gap == 60 and "60" in note
 
 
 def test_nine_months_equal_the_three_quarters(refs) -> None:
-    for metric, tolerance in (("revenue", 0.1e9), ("gross_profit", 0.15e9), ("adjusted_net_profit", 0.1e9)):
+    for metric, tolerance in (("revenue", 0.1e9), ("gross_profit", 0.15e9),
+                              ("adjusted_net_profit", 0.1e9)):
         nine = _value(refs, metric, "Xiaomi Group", "2025-9M")
         quarters = [_value(refs, metric, "Xiaomi Group", f"2025-Q{q}") for q in (1, 2, 3)]
         assert nine == pytest.approx(sum(quarters), abs=tolerance), metric
@@ -317,7 +331,8 @@ def test_shipment_disagreement_is_kept_and_explained(refs) -> None:
 def test_eu_duty_rates_and_xiaomi(refs) -> None:
     cvd = refs[refs.metric == "countervailing_duty_rate"].set_index("entity").value
     assert cvd.min() == 7.8 and cvd.max() == 35.3
-    xiaomi = refs[(refs.metric == "countervailing_duty_rate") & (refs.entity == "Xiaomi EV business")].iloc[0]
+    xiaomi = refs[(refs.metric == "countervailing_duty_rate")
+                  & (refs.entity == "Xiaomi EV business")].iloc[0]
     assert xiaomi.value == cvd[cvd.index.str.startswith("All other")].iloc[0]
     assert "2024/2754" in xiaomi.document and "not individually examined" in xiaomi.note
     assert _value(refs, "import_duty_rate", "European Union", "2024") == 10.0

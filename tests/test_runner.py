@@ -7,8 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,8 @@ def tree_state(folders: tuple[Path, ...] = WATCHED) -> dict[str, str | None]:
 
 
 def diff(before: dict[str, str | None], after: dict[str, str | None]) -> list[str]:
-    return sorted(k for k in before.keys() | after.keys() if before.get(k, "-") != after.get(k, "-"))
+    return sorted(k for k in before.keys() | after.keys()
+                  if before.get(k, "-") != after.get(k, "-"))
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,8 @@ def test_source_backed_defaults_equal_their_facts() -> None:
         for p in m.parameters:
             if p.fact:
                 assert p.default == facts.loc[p.fact, "value"], p.name
-    assert sc.HOME.parameter("base_volume").default == 4 * facts.loc["s004-q3-2025-deliveries", "value"]
+    deliveries = facts.loc["s004-q3-2025-deliveries", "value"]
+    assert sc.HOME.parameter("base_volume").default == 4 * deliveries
     lo, hi = sc.HOME.parameter("base_volume").sample_range
     assert lo == facts.loc["s004-2025-delivery-target", "value"]
     assert hi == 12 * facts.loc["s004-2025-09-monthly-deliveries", "value"]
@@ -41,7 +42,8 @@ def test_source_backed_defaults_equal_their_facts() -> None:
 
 def test_reference_backed_defaults_equal_their_references() -> None:
     refs = cs.load_references().set_index("ref_id")
-    assert eu.EUROPE.parameter("import_duty_pct").default == refs.loc["eu-import-duty-cars", "value"]
+    assert eu.EUROPE.parameter("import_duty_pct").default == \
+        refs.loc["eu-import-duty-cars", "value"]
     cvd = eu.EUROPE.parameter("countervailing_duty_pct")
     assert cvd.default == refs.loc["eu-cvd-rate-all-other", "value"]
     assert cvd.default == refs.loc["eu-cvd-rate-xiaomi", "value"]
@@ -82,7 +84,8 @@ def test_margin_rises_with_price_at_fixed_cost() -> None:
     for absorbed in (0.0, 1.0):
         m = sc.evaluate(price=prices, absorbed_share=absorbed)["gross_margin_pct"]
         assert np.all(np.diff(m) > 0)
-    assert sc.evaluate(price=300_000.0)["gross_margin_pct"] == pytest.approx((300_000 - 193_700) / 300_000 * 100)
+    assert sc.evaluate(price=300_000.0)["gross_margin_pct"] == \
+        pytest.approx((300_000 - 193_700) / 300_000 * 100)
 
 
 @pytest.mark.parametrize("e", [-1.5, -2.0, -3.92, -5.0])
@@ -158,7 +161,8 @@ def test_the_tax_hits_rivals_too() -> None:
 
 def test_tornado_swings_read_true() -> None:
     t = sc.tornado("operating_profit").set_index("parameter")
-    assert t.loc["base_volume", "at low"] == pytest.approx(sc.evaluate(base_volume=350_000.0)["operating_profit"])
+    at_low = sc.evaluate(base_volume=350_000.0)["operating_profit"]
+    assert t.loc["base_volume", "at low"] == pytest.approx(at_low)
     assert t.loc["base_volume", "swing"] == pytest.approx(
         abs(t.loc["base_volume", "at high"] - t.loc["base_volume", "at low"]))
     assert t["swing"].is_monotonic_decreasing
@@ -261,7 +265,8 @@ def test_unknown_model_and_broadcasting() -> None:
         sw.get_model("mars")
     with pytest.raises(sc.ScenarioError, match="expected a Model"):
         sc.evaluate(model="europe")
-    r = sc.evaluate(price=np.array([250_000.0, 270_000.0])[:, None], absorbed_share=np.array([0.0, 1.0]))
+    r = sc.evaluate(price=np.array([250_000.0, 270_000.0])[:, None],
+                    absorbed_share=np.array([0.0, 1.0]))
     assert r["operating_profit"].shape == (2, 2)
     assert isinstance(sc.evaluate()["operating_profit"], float)
 
@@ -299,7 +304,8 @@ def test_module_is_small() -> None:
 def test_declarations_file_error_names_the_file_and_parameter(tmp_path) -> None:
     bad = tmp_path / "scenarios.toml"
     text = sc.DECLARATIONS.read_text(encoding="utf-8")
-    bad.write_text(text.replace('name = "price"\n', 'name = "price"\ncolour = "red"\n'), encoding="utf-8")
+    bad.write_text(text.replace('name = "price"\n', 'name = "price"\ncolour = "red"\n'),
+                   encoding="utf-8")
     with pytest.raises(sc.ScenarioError, match=r"scenarios\.toml: parameter 'price': .*colour"):
         sc.declare("home", sc.home, path=bad)
     with pytest.raises(sc.ScenarioError, match=r"no section \[\[mars\]\]"):

@@ -34,13 +34,14 @@ def test_full_grid_is_the_cartesian_product() -> None:
     # row 5: absorbed 1 at 260,000: revenue per car 247,000, margin 53,300 / 247,000
     assert df.loc[5, "gross_margin_pct"] == pytest.approx(53_300 / 247_000 * 100)
     for i in (0, 3):
-        one = sc.evaluate(absorbed_share=float(df.loc[i, "absorbed_share"]), price=float(df.loc[i, "price"]))
+        one = sc.evaluate(absorbed_share=float(df.loc[i, "absorbed_share"]),
+                          price=float(df.loc[i, "price"]))
         assert df.loc[i, "operating_profit"] == pytest.approx(one["operating_profit"])
 
 
 def test_europe_grid() -> None:
-    df = sw.full_grid({"countervailing_duty_pct": [20.7, 35.3]}, base={"eu_price_premium_pct": 20.0},
-                      model="europe")
+    df = sw.full_grid({"countervailing_duty_pct": [20.7, 35.3]},
+                      base={"eu_price_premium_pct": 20.0}, model="europe")
     assert list(df.columns) == list(eu.EUROPE.names) + list(eu.EUROPE.outputs)
     assert (df["eu_price_premium_pct"] == 20.0).all()
     assert df.loc[0, "gross_margin_pct"] > df.loc[1, "gross_margin_pct"]
@@ -92,7 +93,8 @@ def test_cli_grid_and_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     df = pd.read_csv(out)
     assert len(df) == 6 and (df["elasticity"] == -2).all()
     assert "wrote 6 home scenario(s)" in capsys.readouterr().out
-    assert run_cli("--model", "europe", "--sample", "100", "--seed", "5", "-o", str(tmp_path / "e.parquet")) == 0
+    assert run_cli("--model", "europe", "--sample", "100", "--seed", "5",
+                   "-o", str(tmp_path / "e.parquet")) == 0
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "e.parquet"),
                                   sw.random_sample(100, 5, model="europe"))
 
@@ -118,8 +120,10 @@ def test_cli_errors_are_one_paragraph_on_stderr(argv: list[str], words: list[str
 
 def _fixture(path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = "\n".join(f"{p.name} = {p.default!r}" for p in sc.HOME.parameters) + "\nscenario_row = -1"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    params = ("\n".join(f"{p.name} = {p.default!r}" for p in sc.HOME.parameters)
+              + "\nscenario_row = -1")
     nb.cells = [nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("print(f'scenario_row={scenario_row} price={price:.0f} "
                                           "absorbed_share={absorbed_share}')")]
@@ -136,7 +140,8 @@ def test_render_scenarios_with_papermill(tmp_path: Path) -> None:
     assert hashlib.sha256(nb.read_bytes()).hexdigest() == before
     for row, p in zip((1, 2), paths):
         doc = json.loads(p.read_text())
-        out = "".join("".join(o.get("text", "")) for c in doc["cells"] for o in c.get("outputs", []))
+        out = "".join("".join(o.get("text", ""))
+                      for c in doc["cells"] for o in c.get("outputs", []))
         assert f"scenario_row={row} price={df.loc[row, 'price']:.0f}" in out
     with pytest.raises(SweepError, match="row 9 does not exist"):
         sw.render_scenarios(df, [9], nb, tmp_path)

@@ -37,9 +37,11 @@ JA, JA_001, NL, ZH, EN = (
 SAMPLES = {
     "zh": "小米的社区商务模式：用户参与感、口碑和信任。2015年，估值450亿美金！",
     "ja": "小米(Xiaomi)は期待値マネジメントが重要です。コスパの良いスマホ、EVのSU7。",
-    "nl": "Xiaomi's ‘fans’ kopen de prijs-kwaliteitverhouding; word of mouth, auto's en 7,5 miljoen.",
+    "nl": "Xiaomi's ‘fans’ kopen de prijs-kwaliteitverhouding; "
+          "word of mouth, auto's en 7,5 miljoen.",
     "en": "Xiaomi's two-front battle: trust, safety and a value-driven model (113.1 billion yuan).",
-    "de": "Xiaomi muss sich vom \"Traffic-getriebenen\" Ansatz lösen; Vertrauen und Sicherheit zählen.",
+    "de": "Xiaomi muss sich vom \"Traffic-getriebenen\" Ansatz lösen; "
+          "Vertrauen und Sicherheit zählen.",
 }
 
 
@@ -169,14 +171,16 @@ def test_sudachi_offsets_match_its_own_surfaces(text):
 
 
 def test_long_japanese_text_is_chunked():
-    text = ("期待値のマネジメント。" * 3000)  # 33,000 chars, ~99 KB: over Sudachi's 49,149-byte limit
+    # 33,000 chars, ~99 KB: over Sudachi's 49,149-byte limit
+    text = ("期待値のマネジメント。" * 3000)
     toks = tokenize(text, "ja")
     assert sum(t.surface == "期待値" for t in toks) == 3000
 
 
 def test_import_loads_no_analyzer():
     code = ("import sys, casestudy, casestudy.text; "
-            "print(sorted(m for m in ('rjieba', 'sudachipy', 'jieba', 'fugashi') if m in sys.modules))")
+            "print(sorted(m for m in ('rjieba', 'sudachipy', 'jieba', 'fugashi') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -220,14 +224,16 @@ def _write_lexicon(tmp_path, body: str) -> Path:
     return p
 
 
-GOOD = '[concepts.x]\nlabel = "x"\ndefinition = "d"\nzh = ["小米"]\nja = []\nnl = []\nen = ["x"]\nde = []\n'
+GOOD = ('[concepts.x]\nlabel = "x"\ndefinition = "d"\n'
+        'zh = ["小米"]\nja = []\nnl = []\nen = ["x"]\nde = []\n')
 
 
 def test_lexicon_errors_name_file_and_field(tmp_path):
     assert load_lexicon(_write_lexicon(tmp_path, GOOD)).names == ("x",)
     cases = [
         (GOOD + 'colour = "red"\n', r"concepts\.x: unknown field 'colour'"),
-        (GOOD.replace('label = "x"', "label = 3"), r"concepts\.x\.label: expected a non-empty string"),
+        (GOOD.replace('label = "x"', "label = 3"),
+         r"concepts\.x\.label: expected a non-empty string"),
         (GOOD.replace('en = ["x"]', 'en = "x"'), r"concepts\.x\.en: expected a list of strings"),
         (GOOD.replace('en = ["x"]', "en = [1]"), r"concepts\.x\.en\[0\]: expected a string"),
         (GOOD + 'fr = ["x"]\n', r"concepts\.x\.fr: unknown language code 'fr'"),
@@ -313,7 +319,8 @@ def test_word_boundaries_and_flexible_hyphens():
     assert sorted(df[df.concept == "fans"].text.str.lower()) == ["fan", "fanbase", "fans"]
     assert list(df[df.concept == "value_vs_traffic"].text) == ["value - driven"]
     assert list(df[df.concept == "appliances_iot"].text) == ["Household - appliances", "appliance"]
-    assert term_pattern("EC", "ja").search("ECサイト") and not term_pattern("EC", "ja").search("SPECサイト")
+    pattern = term_pattern("EC", "ja")
+    assert pattern.search("ECサイト") and not pattern.search("SPECサイト")
 
 
 def test_match_offsets_point_into_raw():
@@ -334,12 +341,14 @@ def test_matches_trace_to_raw(corpus):
         assert raw[row.start:row.end] == row.text
         if row.language in ("zh", "ja"):
             assert row.text.casefold() == row.term.casefold()
-    assert list(matches.columns) == ["seed_id", "concept", "term", "language", "start", "end", "text"]
+    assert list(matches.columns) == ["seed_id", "concept", "term", "language",
+                                     "start", "end", "text"]
     assert set(matches.concept) <= set(load_lexicon().names)
 
 
 def test_unknown_concept_and_bad_seed_argument(corpus):
-    with pytest.raises(TextAnalysisError, match=r"unknown concept 'fandom'; known concepts: community"):
+    with pytest.raises(TextAnalysisError,
+                       match=r"unknown concept 'fandom'; known concepts: community"):
         concept_matches(corpus, concepts=["fans", "fandom"])
     with pytest.raises(TextAnalysisError, match="expected a Seed or an iterable of Seeds"):
         concept_matches("seeds/000.txt")

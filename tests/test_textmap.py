@@ -179,7 +179,8 @@ def test_latin_hyphenation_is_joined() -> None:
 
 def test_latin_lines_of_a_paragraph_are_joined() -> None:
     raw = "Dat zijn indrukwekkende cijfers\nvoor een bedrijf dat er geen\ngeheim van maakt."
-    assert clean(raw).text == "Dat zijn indrukwekkende cijfers voor een bedrijf dat er geen geheim van maakt."
+    assert clean(raw).text == ("Dat zijn indrukwekkende cijfers voor een bedrijf "
+                               "dat er geen geheim van maakt.")
 
 
 def test_hyphen_before_a_capital_is_kept() -> None:

@@ -140,7 +140,8 @@ def seed_files(repo: Path = REPO) -> list[Path]:
     """
     # numbers.toml is the number reader's vocabulary (traditional forms such as 萬 兩 included);
     # it is matched in texts, never drawn, so the font need not cover it.
-    data = [p for p in sorted((repo / "casestudy" / "data").glob("*.toml")) if p.name != "numbers.toml"]
+    data = [p for p in sorted((repo / "casestudy" / "data").glob("*.toml"))
+            if p.name != "numbers.toml"]
     return sorted((repo / "seeds").glob("*.txt")) + sorted((repo / "seeds").glob("*.toml")) + data
 
 
@@ -176,7 +177,8 @@ def _rename(font: TTFont) -> None:
     name = font["name"]
     src_version = name.getDebugName(5) or "?"
     keep = {0, 8, 9, 11, 12, 13, 14}  # copyright, manufacturer, designers, URLs, license
-    name.names = [r for r in name.names if r.nameID in keep and r.platformID == 3 and r.langID == 0x409]
+    name.names = [r for r in name.names
+                  if r.nameID in keep and r.platformID == 3 and r.langID == 0x409]
     new = {
         1: FAMILY,
         2: STYLE,
@@ -242,7 +244,8 @@ def _to_truetype(font: TTFont, max_err: float = 1.0) -> TTFont:
     maxp.maxInstructionDefs = 0
     maxp.maxStackElements = 0
     maxp.maxSizeOfInstructions = 0
-    maxp.maxComponentElements = max(len(g.components if hasattr(g, "components") else []) for g in glyphs.values())
+    maxp.maxComponentElements = max(len(g.components if hasattr(g, "components") else [])
+                                    for g in glyphs.values())
     post = font["post"]
     post.formatType = 3.0  # no glyph names: smallest, and CID names mean nothing anyway
     post.extraNames = []
@@ -258,7 +261,8 @@ def _save(font: TTFont) -> bytes:
     return buf.getvalue()
 
 
-def build(source: Path, chars: set[str], required: set[str], fmt: str = "auto") -> tuple[bytes, str, TTFont]:
+def build(source: Path, chars: set[str], required: set[str],
+          fmt: str = "auto") -> tuple[bytes, str, TTFont]:
     """Subset *source* to *chars*; return (file bytes, suffix, font)."""
     index = find_face(source)
     font = TTFont(str(source), fontNumber=index, recalcTimestamp=False, lazy=False)
@@ -303,7 +307,8 @@ def ofl_text(debian_copyright: Path, font_copyright: str) -> str:
     Name that the subset would still be using.
     """
     lines = debian_copyright.read_text(encoding="utf-8").splitlines()
-    start = lines.index("License: SIL-1.1", lines.index("License: SIL-1.1") + 1)  # the stanza, not the Files: field
+    # the stanza, not the Files: field
+    start = lines.index("License: SIL-1.1", lines.index("License: SIL-1.1") + 1)
     body: list[str] = []
     for line in lines[start + 1:]:
         if not line.startswith(" "):
@@ -339,11 +344,14 @@ def readme_text(font_file: Path, size: int, font: TTFont, chars: set[str]) -> st
         for name, (lo, hi) in BLOCKS.items()
     )
     seeds = seed_chars()
+    # Named here so the README's long lines stay the same without long lines in this file.
+    style_call = "`casestudy.plotting.use_house_style()`"
+    seed_files = "`seeds/*.txt`, `seeds/*.toml` and `casestudy/data/*.toml`"
     return f"""# Bundled CJK font: {FAMILY}
 
 `{font_file.name}` ({size:,} bytes, {len(font.getGlyphOrder()):,} glyphs, {len(cmap):,} characters)
 lets the casebook's figures draw Chinese and Japanese labels (小米, 雷军, 雷軍, スマホ, 营销)
-with real glyphs on a machine that has no CJK fonts installed.  `casestudy.plotting.use_house_style()`
+with real glyphs on a machine that has no CJK fonts installed.  {style_call}
 registers it with matplotlib as the fallback family after DejaVu Sans: Latin text is drawn
 with DejaVu Sans, CJK characters with this font.
 
@@ -371,7 +379,7 @@ The copyright notice, designer credits and license fields are kept in the font's
 | GB 2312 level-1 hanzi (EUC-CN rows 0xB0-0xD7) | {len(gb & have)} of {len(gb)} |
 | JIS X 0208 level-1 kanji (EUC-JP rows 0xB0-0xCF) | {len(jis & have)} of {len(jis)} |
 | the two above together | {len((gb | jis) & have)} |
-| characters of `seeds/*.txt`, `seeds/*.toml` and `casestudy/data/*.toml` when built | {len(seeds & have)} of {len(seeds)} |
+| characters of {seed_files} when built | {len(seeds & have)} of {len(seeds)} |
 
 | Unicode block | range | characters kept |
 | --- | --- | --- |
@@ -397,9 +405,11 @@ keeps the smaller one (here: OTF; the TTF is about a third larger).
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="NotoSansCJK-Regular.ttc")
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
+                        help="NotoSansCJK-Regular.ttc")
     parser.add_argument("--copyright", type=Path, default=DEFAULT_COPYRIGHT,
-                        help="the package's /usr/share/doc/fonts-noto-cjk/copyright (holds the OFL)")
+                        help="the package's /usr/share/doc/fonts-noto-cjk/copyright "
+                             "(holds the OFL)")
     parser.add_argument("--out-dir", type=Path, default=REPO / "casestudy" / "fonts")
     parser.add_argument("--format", choices=("auto", "otf", "ttf"), default="auto")
     args = parser.parse_args(argv)
@@ -419,9 +429,10 @@ def main(argv: list[str] | None = None) -> int:
             stale.unlink()
     out = args.out_dir / f"{FILE_STEM}{suffix}"
     out.write_bytes(data)
-    (args.out_dir / "OFL.txt").write_text(ofl_text(args.copyright, font["name"].getDebugName(0) or ""),
-                                          encoding="utf-8")
-    (args.out_dir / "README.md").write_text(readme_text(out, len(data), font, chars), encoding="utf-8")
+    ofl = ofl_text(args.copyright, font["name"].getDebugName(0) or "")
+    (args.out_dir / "OFL.txt").write_text(ofl, encoding="utf-8")
+    readme = readme_text(out, len(data), font, chars)
+    (args.out_dir / "README.md").write_text(readme, encoding="utf-8")
     cmap = font.getBestCmap()
     print(f"wrote {out} ({len(data):,} bytes, {len(font.getGlyphOrder())} glyphs, "
           f"{len(cmap)} characters, sha256 {hashlib.sha256(data).hexdigest()[:16]})")

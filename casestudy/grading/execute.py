@@ -19,7 +19,8 @@ def main(path: str) -> int:
     from nbclient.exceptions import DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
-    status = {"finished": False, "error": "", "cell_errors": []}
+    cell_errors: list[str] = []
+    status = {"finished": False, "error": "", "cell_errors": cell_errors}
     out = Path(path).with_name("status.json")
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=None,
                             resources={"metadata": {"path": str(Path(path).parent)}},
@@ -34,7 +35,7 @@ def main(path: str) -> int:
     for i, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":
-                status["cell_errors"].append(
+                cell_errors.append(
                     f"cell {i}: {o.get('ename')}: {str(o.get('evalue'))[:120]}")
     out.write_text(json.dumps(status), encoding="utf-8")
     return 0

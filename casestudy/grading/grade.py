@@ -152,7 +152,7 @@ def _judge(ex: dict[str, Any], expected: Any, rec: Any) -> tuple[str, str, str]:
         return "error", "", "the answer record is malformed (was the checker changed?)"
     if rec["value_kind"] == "blank":
         return "not yet", "", ""
-    value = rec.get("value")
+    value: Any = rec.get("value")  # a number or a list, checked by ok_type below
     if rec["value_kind"] == "invalid":
         what = NOT_A_NUMBER if kind == "number" else "expected a collection of ids"
         return "wrong", _value_text(rec), f"wrong: {what}"

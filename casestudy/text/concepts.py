@@ -67,7 +67,8 @@ def term_pattern(term: str, language: str) -> re.Pattern[str]:
     return re.compile(before + "".join(parts) + after, re.IGNORECASE)
 
 
-def find_concepts(seed: Any, lexicon: Lexicon, concepts: Iterable[str] | str | None = None) -> list[Match]:
+def find_concepts(seed: Any, lexicon: Lexicon,
+                  concepts: Iterable[str] | str | None = None) -> list[Match]:
     """All concept mentions in one seed, sorted by position then concept order."""
     chosen = lexicon.select(concepts)
     order = {c.name: i for i, c in enumerate(chosen)}

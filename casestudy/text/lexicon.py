@@ -58,7 +58,10 @@ class Lexicon:
         return tuple(self.concepts)
 
     def select(self, concepts: Iterable[str] | str | None = None) -> tuple[Concept, ...]:
-        """The named concepts (all if ``None``), or :class:`TextAnalysisError` for an unknown name."""
+        """The named concepts (all if ``None``).
+
+        Raises :class:`TextAnalysisError` for an unknown name.
+        """
         if concepts is None:
             return tuple(self.concepts.values())
         chosen: dict[str, Concept] = {}
@@ -81,7 +84,8 @@ def _term_list(path: Path, where: str, value: object) -> tuple[str, ...]:
     seen: set[str] = set()
     for i, term in enumerate(value):
         if not isinstance(term, str):
-            raise _fail(path, f"{where}[{i}]", f"expected a string, got {type(term).__name__} {term!r}")
+            raise _fail(path, f"{where}[{i}]",
+                        f"expected a string, got {type(term).__name__} {term!r}")
         if not term.strip() or term != term.strip():
             raise _fail(path, f"{where}[{i}]", f"empty term or leading/trailing space: {term!r}")
         if term.casefold() in seen:
@@ -112,7 +116,8 @@ def _parse_concept(path: Path, name: str, table: object) -> Concept:
     terms = {}
     for lang in SUPPORTED_LANGUAGES:
         if lang not in table:
-            raise _fail(path, f"{where}.{lang}", f"missing; write {lang} = [] if the language has no term")
+            raise _fail(path, f"{where}.{lang}",
+                        f"missing; write {lang} = [] if the language has no term")
         terms[lang] = _term_list(path, f"{where}.{lang}", table[lang])
     note = _text_field(path, f"{where}.note", table["note"]) if "note" in table else ""
     return Concept(name, _text_field(path, f"{where}.label", table.get("label")),
@@ -132,7 +137,8 @@ def _cached_lexicon(path: Path, mtime_ns: int) -> Lexicon:
         raise _fail(path, "schema", f"expected schema = 1, got {data.get('schema')!r}")
     if set(data) - {"schema", "concepts"}:
         unknown = sorted(set(data) - {"schema", "concepts"})[0]
-        raise TextAnalysisError(f"{path}: unknown top-level field {unknown!r} (allowed: schema, concepts)")
+        raise TextAnalysisError(f"{path}: unknown top-level field {unknown!r} "
+                                "(allowed: schema, concepts)")
     table = data.get("concepts")
     if not isinstance(table, dict) or not table:
         raise _fail(path, "concepts", "expected at least one [concepts.NAME] table")

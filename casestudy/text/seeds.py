@@ -19,7 +19,10 @@ _SEED_ATTRS = ("id", "text", "raw", "raw_span", "language", "paragraphs")
 
 
 def as_seeds(seeds: Any) -> list[Any]:
-    """A list of seeds from one seed or an iterable of seeds; :class:`TextAnalysisError` otherwise."""
+    """A list of seeds from one seed or an iterable of seeds.
+
+    Raises :class:`TextAnalysisError` otherwise.
+    """
     if all(hasattr(seeds, a) for a in _SEED_ATTRS):
         return [seeds]
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
@@ -36,7 +39,10 @@ def as_seeds(seeds: Any) -> list[Any]:
 
 
 def sections(seed: Any) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, language)`` of each paragraph of ``seed.text``, in the language it is analysed in."""
+    """``(start, end, language)`` of each paragraph of ``seed.text``.
+
+    The language is the one the paragraph is analysed in.
+    """
     for para in seed.paragraphs:
         lang = para.language if para.language in SUPPORTED_LANGUAGES else seed.language
         if lang in SUPPORTED_LANGUAGES:  # else (a user's Korean article): nothing to analyse
