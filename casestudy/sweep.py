@@ -150,10 +150,11 @@ def write_results(df: pd.DataFrame, path: str | Path) -> Path:
 
 
 def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path,
-                     outdir: str | Path) -> list[Path]:
+                     outdir: str | Path, model: str | Model = "home") -> list[Path]:
     """Execute ``notebook`` (it needs a cell tagged ``parameters``) once per chosen row with
-    papermill, given the row's parameters and ``scenario_row``, into
-    ``outdir/<stem>-scenario-<row>.ipynb``; never over the input notebook."""
+    papermill, given the row's inputs of ``model`` and ``scenario_row``, into
+    ``outdir/<stem>-scenario-<row>.ipynb``; never over the input notebook. Only the model's
+    own inputs are passed: another model's input may share a name with one of its outputs."""
     import papermill
 
     nb = Path(notebook)
@@ -163,7 +164,7 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
     bad = [r for r in rows if isinstance(r, bool) or not 0 <= r < len(df)]
     if bad:
         raise SweepError(f"row {bad[0]!r} does not exist; the table has rows 0 to {len(df) - 1}")
-    known = {p.name for m in MODELS for p in get_model(m).parameters}
+    known = set(get_model(model).names)
     names = [c for c in df.columns if c in known]
     Path(outdir).mkdir(parents=True, exist_ok=True)
     written = []
@@ -268,6 +269,7 @@ def sweep_command(args: argparse.Namespace) -> int:
             print((df if len(df) <= 20 else df.describe()).T.to_string())
     if rows:
         notebook = args.notebook or notebooks_dir() / MODELS[m.name].notebook
-        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir), strict=True):
+        for r, p in zip(rows, render_scenarios(df, rows, notebook, args.outdir, m),
+                        strict=True):
             print(f"rendered scenario row {r}: {p}")
     return 0

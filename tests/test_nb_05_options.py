@@ -140,8 +140,13 @@ def test_the_checks_answer_right_wrong_and_not_yet() -> None:
     assert cs.check("05-q2", 39.75).right and cs.check("05-q2", 29.0).status == "wrong"
     e = sc.evaluate(model=eu.EUROPE)
     europe = {p.name: p.default for p in eu.EUROPE.parameters}
-    premium = e["break_even_premium_pct"]
-    assert cs.check("05-q3", 0.0, my_premium=premium, landed=e["landed_cost"], **europe).right
+    premium = e["home_margin_premium_pct"] / 2  # the notebook's starting premium
+    at = sc.evaluate({"eu_price_premium_pct": premium}, eu.EUROPE)  # the model at that premium
+    assert at["landed_cost"] == e["landed_cost"]  # the landed cost does not move with the price
+    assert cs.check("05-q3", at["gross_margin_pct"], my_premium=premium,
+                    landed=e["landed_cost"], **europe).right
+    assert cs.check("05-q3", 0.0, my_premium=premium, landed=e["landed_cost"],
+                    **europe).status == "wrong"
     text = " ".join("".join(o.get("data", {}).get("text/markdown", "")) for c in _cells()
                     for o in c.get("outputs", []))
     for q in ("05-q1", "05-q2", "05-q3"):

@@ -166,7 +166,7 @@ def test_render_defaults_to_the_models_own_notebook(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
     monkeypatch.setattr(sw, "render_scenarios",
-                        lambda df, rows, notebook, outdir: seen.append(notebook) or rows)
+                        lambda df, rows, notebook, outdir, model: seen.append(notebook) or rows)
     assert run_cli("--model", "europe", "--render", "0") == 0
     assert seen == [notebooks_dir() / sw.MODELS["europe"].notebook]
     assert run_cli("--model", "home", "--render", "0", "--notebook", "x.ipynb") == 0
