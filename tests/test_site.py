@@ -8,9 +8,9 @@ details: exhibit anchors, source-line links, edition rules.
 from __future__ import annotations
 
 import base64
-import os
 import html
 import json
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -24,8 +24,16 @@ from casestudy import cli, provenance
 from casestudy.corpus import load_corpus
 from casestudy.nbclean import clean
 from casestudy.runner import resolve_notebooks
-from casestudy.site import (STUDENT_CLEARED_TAGS, STUDENT_REMOVED_TAGS, SiteError, build_site,
-                            edition_notebook, executed_notebooks, seed_anchor, span_anchor)
+from casestudy.site import (
+    STUDENT_CLEARED_TAGS,
+    STUDENT_REMOVED_TAGS,
+    SiteError,
+    build_site,
+    edition_notebook,
+    executed_notebooks,
+    seed_anchor,
+    span_anchor,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REMOVED = set(STUDENT_REMOVED_TAGS)
@@ -189,9 +197,10 @@ def test_no_network_resources(site: Path) -> None:
         assert not [k for k in parsed.links if re.match(r"(https?:)?//", k.get("href") or "")], \
             f"{page.name}: a <link> to the network"
         text = page.read_text(encoding="utf-8")
-        assert not re.search(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'>]*cdn""", text, re.I), \
-            f"{page.name}: a CDN reference"
-        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), f"{page.name}: a CSS url() to the network"
+        cdn = r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'>]*cdn"""
+        assert not re.search(cdn, text, re.I), f"{page.name}: a CDN reference"
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), \
+            f"{page.name}: a CSS url() to the network"
 
 
 def test_sources_page_has_an_anchor_per_seed_and_span(site: Path) -> None:
@@ -230,13 +239,15 @@ def test_exhibit_source_lines_link_to_the_sources(site: Path, executed: Path) ->
             for sm in re.finditer(r"\bseeds?\s+(\d{3})\b", text_of(line)):
                 if sm.group(1) in short:
                     assert f'href="sources.html#seed-{sm.group(1)}"' in line, \
-                        f"{nb_path.stem}: 'seed {sm.group(1)}' not linked in {text_of(line)[:120]!r}"
+                        f"{nb_path.stem}: 'seed {sm.group(1)}' not linked in " \
+                        f"{text_of(line)[:120]!r}"
                     linked_lines += 1
     assert linked_lines, "no exhibit source line names a seed"
     # the index lists every titled exhibit of the pages, with its source line linked
     index = (site / "instructor" / "index.html").read_text(encoding="utf-8")
     for page in (site / "instructor").glob("*_*.html"):
-        for number in re.findall(r"<h4>Exhibit ([0-9A-Za-z.]+?)\.\s", page.read_text(encoding="utf-8")):
+        html_text = page.read_text(encoding="utf-8")
+        for number in re.findall(r"<h4>Exhibit ([0-9A-Za-z.]+?)\.\s", html_text):
             assert f">Exhibit {number}</a>" in index, f"index.html does not list Exhibit {number}"
     assert 'href="sources.html#seed-' in index
     # figure exhibits are listed by their title, with their source line linked
@@ -245,12 +256,14 @@ def test_exhibit_source_lines_link_to_the_sources(site: Path, executed: Path) ->
                if e["kind"] == "figure" and e["number"]]
     assert figures, "no figure exhibit with a number in the executed notebooks"
     for stem, e in figures:
-        row = re.search(rf'<tr><td><a href="{stem}.html#{e["anchor"]}">Exhibit {re.escape(e["number"])}'
+        row = re.search(rf'<tr><td><a href="{stem}.html#{e["anchor"]}">'
+                        rf'Exhibit {re.escape(e["number"])}'
                         r"</a></td>(.*?)</tr>", index, re.S)
         assert row, f"index.html does not list the figure Exhibit {e['number']}"
         assert text_of(row.group(1)).startswith(e["title"]) and "Source:" not in e["title"]
         if re.search(r"\bseed 00\d\b", e["source"]):
-            assert 'href="sources.html#seed-' in row.group(1), f"Exhibit {e['number']}: seeds not linked"
+            assert 'href="sources.html#seed-' in row.group(1), \
+                f"Exhibit {e['number']}: seeds not linked"
 
 
 def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None:
@@ -264,11 +277,13 @@ def test_student_edition_strips_tagged_cells(site: Path, executed: Path) -> None
         tagged_before += sum(1 for t in tags if t & (REMOVED | CLEARED))
         for cell in student.cells:
             t = set(cell.metadata.get("tags", []))
-            assert not t & REMOVED, f"{nb_path.stem}: a {sorted(t & REMOVED)} cell in the student edition"
+            assert not t & REMOVED, \
+                f"{nb_path.stem}: a {sorted(t & REMOVED)} cell in the student edition"
             if t & CLEARED and cell.cell_type == "code":
                 assert not cell.outputs, f"{nb_path.stem}: an exercise cell kept its outputs"
         assert len(student.cells) == sum(1 for t in tags if not t & REMOVED)
-        assert instructor.cells == original.cells, f"{nb_path.stem}: the instructor edition changed cells"
+        assert instructor.cells == original.cells, \
+            f"{nb_path.stem}: the instructor edition changed cells"
         page = (site / "student" / f"{nb_path.stem}.html").read_text(encoding="utf-8")
         for tag in REMOVED:
             assert not re.search(f'class="[^"]*celltag_{tag}', page), \
@@ -354,7 +369,8 @@ def test_site_is_deterministic(executed: Path, site: Path, tmp_path: Path) -> No
 # -- errors ----------------------------------------------------------------------------------------
 
 
-def test_build_without_executed_notebooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_without_executed_notebooks(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "nothing"
     empty.mkdir()
     (empty / "x.failed.ipynb").write_text("{}", encoding="utf-8")
@@ -400,8 +416,8 @@ _PNG = base64.b64encode(
 
 def _handmade() -> nbformat.NotebookNode:
     v4 = nbformat.v4
-    source = ("Source: seed 004 (中国企业家杂志, 2025-11-19); seed 999; seeds 000_88a04990141fc500, "
-              "003_bd8dcc4d91eb5557")
+    source = ("Source: seed 004 (中国企业家杂志, 2025-11-19); seed 999; "
+              "seeds 000_88a04990141fc500, 003_bd8dcc4d91eb5557")
     exhibit_html = ('<h4>Exhibit 9.1. A table exhibit</h4>\n<table><tr><td>Source: Screenshot from '
                     'Weibo</td><td>s004-q3-2025-revenue</td></tr></table>\n'
                     f'<p class="source" style="font-size:85%">{source}</p>')
@@ -409,8 +425,10 @@ def _handmade() -> nbformat.NotebookNode:
         v4.new_markdown_cell("# The Test casebook · 9. Handmade\n\nThe first paragraph, with "
                              "**bold** text.\n\nA second paragraph."),
         v4.new_code_cell("show()", execution_count=1, outputs=[v4.new_output(
-            "execute_result", {"text/html": exhibit_html, "text/plain": "Exhibit"}, execution_count=1,
-            metadata={"casestudy": {"exhibit": "9.1", "title": "A table exhibit", "source": source}})]),
+            "execute_result", {"text/html": exhibit_html, "text/plain": "Exhibit"},
+            execution_count=1,
+            metadata={"casestudy": {"exhibit": "9.1", "title": "A table exhibit",
+                                    "source": source}})]),
         v4.new_markdown_cell("## A section about figures"),
         v4.new_code_cell("plot()", execution_count=2, outputs=[v4.new_output(
             "display_data", {"image/png": _PNG, "text/plain": "<Figure>"})]),
@@ -425,7 +443,8 @@ def _handmade() -> nbformat.NotebookNode:
         v4.new_code_cell("answer = 42", execution_count=4, metadata={"tags": ["answer"]},
                          outputs=[v4.new_output("stream", name="stdout", text="model answer\n")]),
         v4.new_code_cell("try_it()", execution_count=5, metadata={"tags": ["exercise"]},
-                         outputs=[v4.new_output("stream", name="stdout", text="exercise output\n")]),
+                         outputs=[v4.new_output("stream", name="stdout",
+                                                text="exercise output\n")]),
     ]
     nb = v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -466,7 +485,8 @@ def test_handmade_notebook_pages(tmp_path: Path) -> None:
     assert 'href="sources.html#seed-003">003_bd8dcc4d91eb5557</a>' in page
     assert 'Source: seed <a class="seedref" href="sources.html#seed-002">002</a>' in page  # figure
     assert '<td>Source: Screenshot from Weibo</td>' in page
-    assert f'href="sources.html#{span_anchor("004_e1cfa5dcaaabac6e", "fact", "s004-q3-2025-revenue")}"' in page
+    fact = span_anchor("004_e1cfa5dcaaabac6e", "fact", "s004-q3-2025-revenue")
+    assert f'href="sources.html#{fact}"' in page
     for anchor in ex:
         assert f'id="{anchor}"' in page
     assert inst.pages[0].title == "The Test casebook · 9. Handmade"
@@ -589,7 +609,8 @@ def _two_notebooks(folder: Path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_a_failed_build_keeps_the_previous_edition(tmp_path: Path,
@@ -603,7 +624,8 @@ def test_a_failed_build_keeps_the_previous_edition(tmp_path: Path,
         build_site(nbs, out, "instructor")
     assert "\n" not in str(err.value)
     assert _snapshot(out) == before, "the previous edition changed"
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "instructor"], "temp folders left"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "instructor"], \
+        "temp folders left"
     assert cli.main(["build", "--no-pdf", "--notebooks-dir", str(nbs), "-o", str(out)]) == 2
     err_text = capsys.readouterr().err
     assert len(err_text.strip().splitlines()) == 1 and "02_two.ipynb" in err_text
@@ -652,23 +674,28 @@ def _exhibit_output(number: str, title: str, table_csv: str | None, refs: list) 
 
 
 def _casebook(folder: Path, refs: list) -> Path:
-    """Three handmade notebooks: the case, a chapter with exhibits carrying metadata, the sources."""
+    """Three handmade notebooks: the case, a chapter with exhibits carrying metadata,
+    the sources."""
     v4 = nbformat.v4
     folder.mkdir()
     words = " ".join(["word"] * 390)
     case = v4.new_notebook(cells=[
-        v4.new_markdown_cell(f"# The Test casebook · The case\n\n小米 and 雷军 in November 2025. {words}"),
+        v4.new_markdown_cell("# The Test casebook · The case\n\n"
+                             f"小米 and 雷军 in November 2025. {words}"),
         v4.new_code_cell("show()", execution_count=1,
                          outputs=[_exhibit_output("0.1", "The quarter", "a,b\n1,2\n", refs)]),
-        v4.new_markdown_cell("## Teaching note\n\nCase secret.", metadata={"tags": ["teaching-note"]})])
+        v4.new_markdown_cell("## Teaching note\n\nCase secret.",
+                             metadata={"tags": ["teaching-note"]})])
     chapter = _handmade()
     chapter.cells.insert(1, v4.new_code_cell("show()", execution_count=7, outputs=[
         _exhibit_output("9.5", "A table with <metadata>", "x,y\n3,4\n", refs),
         _exhibit_output("9.5", "The same number again", "x,y\n5,6\n", []),
         _exhibit_output("9.6", "A figure with metadata", None, refs)]))
-    appendix = v4.new_notebook(cells=[v4.new_markdown_cell("# The Test casebook · Sources\n\nText.")])
+    appendix = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# The Test casebook · Sources\n\nText.")])
     for name, nb in (("00_case", case), ("01_chapter", chapter), ("06_sources", appendix)):
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
         nbformat.write(nb, str(folder / f"{name}.ipynb"))
     return folder
 
@@ -703,7 +730,8 @@ def test_reading_order_with_time_estimates(casebook: Path) -> None:
     import math
     assert case["minutes"] == math.ceil(case["words"] / WORDS_PER_MINUTE + MINUTES_PER_EXHIBIT)
     index = (casebook / "instructor" / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r'<tr><td>(\d)</td><td><a href="([^"]+)">.*?<td class="min">(\d+) min', index, re.S)
+    rows = re.findall(r'<tr><td>(\d)</td><td><a href="([^"]+)">.*?<td class="min">(\d+) min',
+                      index, re.S)
     assert [(r[0], r[1]) for r in rows] == [("1", "00_case.html"), ("2", "01_chapter.html"),
                                            ("3", "06_sources.html")]
     assert int(rows[0][2]) == case["minutes"]
@@ -790,7 +818,7 @@ def test_exhibits_from_metadata_with_csv(casebook: Path) -> None:
     assert 'href="exhibits/01_chapter-9.5.csv"' in index
 
 
-# -- PDF ---------------------------------------------------------------------------------------------
+# -- PDF -------------------------------------------------------------------------------------------
 
 
 def _pdf_text_maps(data: bytes) -> str:
@@ -852,4 +880,5 @@ def test_no_pdf_without_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.pdfs == [] and not list((tmp_path / "site").rglob("*.pdf"))
     notice = [w for w in result.warnings if w.startswith("no PDF written")]
     assert len(notice) == 1 and "no-chromium not found" in notice[0] and "\n" not in notice[0]
-    assert "case.pdf" not in (tmp_path / "site" / "student" / "index.html").read_text(encoding="utf-8")
+    index = (tmp_path / "site" / "student" / "index.html").read_text(encoding="utf-8")
+    assert "case.pdf" not in index

@@ -10,18 +10,60 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import atomic, load_corpus, load_references, paths, provenance
 from . import pdf
 from .guide import link_exhibits
-from .pages import (EDITIONS, GENERATOR, MINUTES_PER_EXHIBIT, STUDENT_CLEARED_TAGS,
-                    STUDENT_REMOVED_TAGS, WORDS_PER_MINUTE, Links, PageInfo, SiteError,
-                    edition_notebook, exhibit_targets, guide_body, page, page_info, reading_order,
-                    render)
-from .sources import (annotation_targets, fill, load_glossary, safe_id, seed_anchor,
-                      seed_section, short, span_anchor)
+from .pages import (
+    EDITIONS,
+    GENERATOR,
+    MINUTES_PER_EXHIBIT,
+    STUDENT_CLEARED_TAGS,
+    STUDENT_REMOVED_TAGS,
+    WORDS_PER_MINUTE,
+    Links,
+    PageInfo,
+    SiteError,
+    edition_notebook,
+    exhibit_targets,
+    guide_body,
+    page,
+    page_info,
+    reading_order,
+    render,
+)
+from .sources import (
+    annotation_targets,
+    fill,
+    load_glossary,
+    safe_id,
+    seed_anchor,
+    seed_section,
+    short,
+    span_anchor,
+)
+
+# The package's public names: what the CLI, tests and notebooks import from ``casestudy.site``
+# (some only re-exported from .pages and .sources, so that callers need not know the split).
+__all__ = [
+    "EDITIONS",
+    "MINUTES_PER_EXHIBIT",
+    "STUDENT_CLEARED_TAGS",
+    "STUDENT_REMOVED_TAGS",
+    "WORDS_PER_MINUTE",
+    "SiteError",
+    "SiteResult",
+    "build_site",
+    "edition_notebook",
+    "executed_notebooks",
+    "pdf",
+    "reading_order",
+    "seed_anchor",
+    "span_anchor",
+]
 
 _MARKER = "build-info.json"  # in every edition folder: marks it as ours to replace
 GLOSSARY = paths.PACKAGE_DIR / "data" / "glossary.toml"
@@ -47,8 +89,10 @@ def executed_notebooks(folder: Path) -> list[Path]:
                   and not p.name.endswith(".failed.ipynb")) if folder.is_dir() else []
 
 
-def _differ(section: str, site: dict[str, Any], pages: list[PageInfo]) -> list[tuple[str, str, Any]]:
-    """Rows of the run record: key, the site build's value, {a notebook run's other value: names}."""
+def _differ(section: str, site: dict[str, Any],
+            pages: list[PageInfo]) -> list[tuple[str, str, Any]]:
+    """Rows of the run record: key, the site build's value,
+    {a notebook run's other value: names}."""
     runs = {p.name: p.record.get(section, {}) for p in pages if p.record}
     out = []
     for k in dict.fromkeys([*site[section], *(k for run in runs.values() for k in run)]):
@@ -129,7 +173,8 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
     if not top.exists() or f'content="{GENERATOR}"' in top.read_text("utf-8", "replace"):
         body = fill("editions.html.j2", title=title,  # links to the editions built here
                     editions=[e for e in EDITIONS if (outdir / e / "index.html").is_file()])
-        atomic.write_text(top, page(title, body, "all", [("Editions", "index.html")]))  # not over others'
+        # only an index that is absent or ours: never over others'
+        atomic.write_text(top, page(title, body, "all", [("Editions", "index.html")]))
     return result
 
 
@@ -141,15 +186,18 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
 
     warnings = [f"{f.name}: the last run of this notebook failed; the site shows an earlier run "
                 "or no page for it" for f in sorted(sources[0].parent.glob("*.failed.ipynb"))]
-    corpus, refs, site_record = load_corpus(seeds_dir), load_references(), provenance.record(seeds_dir)
+    corpus, refs = load_corpus(seeds_dir), load_references()
+    site_record = provenance.record(seeds_dir)
     links = Links({k: s.id for s in corpus for k in (short(s.id), s.id)},
                   annotation_targets(corpus), {str(d) for d in refs["doc_id"]})
     (folder / "notebooks").mkdir()
     (folder / "exhibits").mkdir()
-    shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(paths.PACKAGE_DIR / "fonts", folder / "fonts",
+                    ignore=shutil.ignore_patterns("*.md"))
     exporter = HTMLExporter(template_name="casebook", embed_images=True,  # basic + hide-* tags
                             extra_template_basedirs=[str(Path(__file__).with_name("nbconvert"))])
-    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], dict[str, str]()  # done: (nb, body, print)
+    # done: (nb, body, print) for each rendered notebook
+    by_stem, pages, done, csvs = {p.stem: p for p in sources}, [], [], dict[str, str]()
     for stem in reading_order(list(by_stem)):
         try:
             nb = nbformat.read(str(by_stem[stem]), as_version=4)
@@ -157,8 +205,8 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
             body, exhibits = render(exporter, ed, stem, links, csvs)
             printed = render(exporter, ed, stem, links, {}, "print")[0] if want_pdf else ""
         except Exception as exc:  # a corrupt notebook: one line naming it, no traceback
-            raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook ({_one_line(exc)}); "
-                            "the previous edition is kept") from None
+            raise SiteError(f"{by_stem[stem]}: cannot render this executed notebook "
+                            f"({_one_line(exc)}); the previous edition is kept") from None
         pages.append(page_info(stem, nb, ed, exhibits))
         nbformat.write(ed, str(folder / "notebooks" / f"{stem}.ipynb"))
         warnings += [f"{stem}.ipynb: a cell shows an error ({o.get('ename')})" for c in nb.cells
@@ -177,17 +225,20 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
     case = next((i for i, p in enumerate(pages) if p.name.endswith("_case")), None)
     why_not = pdf.unavailable() if want_pdf else None
     warnings += [f"no PDF written: {why_not}"] if why_not else []
-    pdf_names = ["case.pdf"] * (case is not None) + ["casebook.pdf"] if want_pdf and not why_not else []
+    pdf_names = (["case.pdf"] * (case is not None) + ["casebook.pdf"]
+                 if want_pdf and not why_not else [])
     code_css = HtmlFormatter(style="default").get_style_defs(".highlight")
     chapters: list[tuple[str, str]] = []  # (file name, body) of every page, for the casebook PDF
 
     def write(name: str, page_title: str, body: str, footer: str = "", printed: str = "") -> None:
-        (folder / name).write_text(page(f"{page_title} · {title}" if name != "index.html" else title,
-                                        body, edition, nav, footer, code_css), encoding="utf-8", newline="\n")
+        full_title = f"{page_title} · {title}" if name != "index.html" else title
+        (folder / name).write_text(page(full_title, body, edition, nav, footer, code_css),
+                                   encoding="utf-8", newline="\n")
         chapters.append((name, printed or body))
 
     write("index.html", title, fill("index.html.j2", title=title, edition=edition, pages=pages,
-                                    extras=extras, pdfs=pdf_names, words_per_minute=WORDS_PER_MINUTE,
+                                    extras=extras, pdfs=pdf_names,
+                                    words_per_minute=WORDS_PER_MINUTE,
                                     minutes_per_exhibit=MINUTES_PER_EXHIBIT),
           fill("record.html.j2", pages=pages, site=site_record, environment=_differ(
               "environment", site_record, pages), seeds=_differ("seeds", site_record, pages)))
@@ -218,7 +269,8 @@ def _build(sources: list[Path], folder: Path, edition: str, seeds_dir: str | Pat
             student = edition_notebook(done[case][0], "student")
             jobs.append(("case.pdf", render(exporter, student, pages[case].name, links, {},
                                             "print")[0]))
-        local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')  # would print as machine paths
+        # local links would print as machine paths
+        local = re.compile(r'(<a\b[^>]*?)\shref="(?!https?:|#)[^"]*"')
         try:
             pdf.print_pdfs([(folder / name, page(title, local.sub(r"\1", body), edition, [], "",
                                                  code_css)) for name, body in jobs])

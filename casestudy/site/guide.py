@@ -69,7 +69,8 @@ def link_exhibits(html: str, targets: dict[str, str]) -> tuple[str, list[str]]:
         return number.sub(lambda n: f'<a class="exref" href="{esc(targets[n[0]])}">{n[0]}</a>'
                           if n[0] in targets else n[0], m[0])
 
-    out, open_tags = [], []
+    out: list[str] = []
+    open_tags: list[str] = []  # the skipped elements we are inside
     for piece in _TAG_OR_TEXT.split(html):
         if piece.startswith("<"):
             name = re.match(r"</?\s*([A-Za-z0-9]+)", piece)

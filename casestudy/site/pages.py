@@ -7,9 +7,10 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
@@ -93,7 +94,8 @@ class PageInfo:
 
     @property
     def minutes(self) -> int:
-        """Reading time, whole minutes rounded up (:data:`WORDS_PER_MINUTE`, :data:`MINUTES_PER_EXHIBIT`)."""
+        """Reading time, whole minutes rounded up
+        (:data:`WORDS_PER_MINUTE`, :data:`MINUTES_PER_EXHIBIT`)."""
         return math.ceil(self.words / WORDS_PER_MINUTE + MINUTES_PER_EXHIBIT * len(self.exhibits))
 
 
@@ -109,11 +111,11 @@ def page_info(stem: str, nb: Any, ed: Any, exhibits: list[Exhibit]) -> PageInfo:
     record = nb.metadata.get("casestudy")
     shown = [sum(1 for c in n.cells if c.get("outputs") and tags(c) & set(STUDENT_CLEARED_TAGS))
              for n in (nb, ed)]  # exercise cells with outputs, before and in the edition
+    words = sum(len(re.findall(r"\w+", c.source)) for c in ed.cells if c.cell_type == "markdown")
     return PageInfo(stem, heads[0].lstrip("#").strip() if heads else stem,
                     Markup(markdown2html_mistune(body[0]).strip()) if body else "", exhibits,
-                    dict(record) if isinstance(record, dict) else None, len(nb.cells) - len(ed.cells),
-                    shown[0] - shown[1],
-                    sum(len(re.findall(r"\w+", c.source)) for c in ed.cells if c.cell_type == "markdown"))
+                    dict(record) if isinstance(record, dict) else None,
+                    len(nb.cells) - len(ed.cells), shown[0] - shown[1], words)
 
 
 @dataclass
@@ -144,7 +146,8 @@ def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str
     meta, data = output.metadata["casestudy"], output.data
     number, source = str(meta.get("exhibit", "")), str(meta.get("source", ""))
     suffix = "" if nth == 1 else f"-{nth}"
-    linked = link_refs(link_seeds(esc(source, quote=False), links.seeds), meta.get("refs"), links.docs)
+    linked = link_refs(link_seeds(esc(source, quote=False), links.seeds), meta.get("refs"),
+                       links.docs)
     ex = Exhibit(stem, f"exhibit-{safe_id(number).replace('.', '-')}{suffix}", number,
                  str(meta.get("title", "")), source, Markup(linked))
     source_p = f'<p class="source">{ex.source_html}</p>'
@@ -153,14 +156,17 @@ def _exhibit(stem: str, output: Any, nth: int, links: Links, csvs: dict[str, str
         content += "" if n else source_p
     else:
         ex.kind = "figure"
-        alt = output.metadata.get("image/png", {}).get("alt") or f"Exhibit {number}. {ex.title}. {source}"
+        alt = (output.metadata.get("image/png", {}).get("alt")
+               or f"Exhibit {number}. {ex.title}. {source}")
         content = (f'<img src="data:image/png;base64,{"".join(data["image/png"].split())}" '
                    f'alt="{esc(alt)}">{source_p}')
     if isinstance(meta.get("csv"), str) and meta["csv"]:
         ex.csv = f"exhibits/{stem}-{safe_id(number)}{suffix}.csv"
         csvs[ex.csv] = meta["csv"]
-        content += f'<p class="csv"><a href="{href(ex.csv)}" download>CSV</a> (the table as data)</p>'
-    output.data, output.metadata = {"text/html": f'<div class="exhibit" id="{ex.anchor}">{content}</div>'}, {}
+        content += (f'<p class="csv"><a href="{href(ex.csv)}" download>CSV</a>'
+                    " (the table as data)</p>")
+    output.data = {"text/html": f'<div class="exhibit" id="{ex.anchor}">{content}</div>'}
+    output.metadata = {}
     return ex
 
 

@@ -31,7 +31,8 @@ def print_pdfs(jobs: list[tuple[Path, str]]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(chromium()), headless=True,
+                                     args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             for target, html in jobs:

@@ -55,7 +55,8 @@ def plain(value: Any) -> str:
     """A number in positional notation with thousands separators (``2.1e12`` as
     ``2,100,000,000,000``, ``25.5`` as ``25.5``): never scientific notation on a page."""
     try:
-        number = decimal.Decimal(repr(value) if isinstance(value, float) else str(value)).normalize()
+        text = repr(value) if isinstance(value, float) else str(value)
+        number = decimal.Decimal(text).normalize()
     except (decimal.InvalidOperation, ValueError):
         return str(value)
     return f"{number:,f}" if number.is_finite() else str(value)
@@ -74,11 +75,13 @@ def _escape(value: Any) -> Markup:
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
                           autoescape=True, finalize=_escape, trim_blocks=True, lstrip_blocks=True)
 _ENV.filters["plain"] = plain
-_ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short, span_anchor=span_anchor)
+_ENV.globals.update(href=href, safe_id=safe_id, seed_anchor=seed_anchor, short=short,
+                    span_anchor=span_anchor)
 
 
 def fill(template: str, **values: Any) -> Markup:
-    """``templates/<template>`` filled with ``values`` (escaped unless ``Markup``), as ``Markup``."""
+    """``templates/<template>`` filled with ``values`` (escaped unless ``Markup``),
+    as ``Markup``."""
     return Markup(_ENV.get_template(template).render(**values))
 
 
@@ -89,7 +92,8 @@ _SEED_ID = re.compile(rf"(?<![\w-]){_ID}(?![\w-])")
 
 
 def link_seeds(text_html: str, known: dict[str, str]) -> str:
-    """``text_html`` with each seed of ``known`` named after "seed"/"seeds" linked to its section."""
+    """``text_html`` with each seed of ``known`` named after "seed"/"seeds" linked to its
+    section."""
 
     def one(m: re.Match[str]) -> str:
         target = known.get(m[0]) or known.get(m[0].split("_", 1)[0])
@@ -100,7 +104,8 @@ def link_seeds(text_html: str, known: dict[str, str]) -> str:
 
 
 def link_refs(text_html: str, refs: Any, docs: set[str]) -> str:
-    """``text_html`` with each reference's ``cite`` linked to ``sources.html#ref-<doc_id>`` if listed."""
+    """``text_html`` with each reference's ``cite`` linked to ``sources.html#ref-<doc_id>``
+    if listed."""
     for ref in refs if isinstance(refs, list) else []:
         doc, cite = str(ref.get("doc_id", "")), esc(str(ref.get("cite", "")), quote=False)
         if doc in docs and cite and cite in text_html:
@@ -115,9 +120,11 @@ _Span = namedtuple("_Span", "kind ident start end label")  # kind: claim | fact 
 def _spans(seed: Seed) -> list[_Span]:
     out = [_Span("claim", c.entry.id, c.start, c.end, c.entry.gloss) for c in seed.claims]
     out += [_Span("fact", f.entry.id, f.start, f.end, f"{f.entry.metric} = "
-                  f"{f'{plain(f.entry.value)} {f.entry.unit}'.strip()} ({f.entry.period}, {f.entry.entity})")
+                  f"{f'{plain(f.entry.value)} {f.entry.unit}'.strip()}"
+                  f" ({f.entry.period}, {f.entry.entity})")
             for f in seed.facts]
-    out += [_Span("event", e.entry.id, e.start, e.end, f"{e.entry.date} {e.entry.kind}: {e.entry.summary}")
+    out += [_Span("event", e.entry.id, e.start, e.end,
+                  f"{e.entry.date} {e.entry.kind}: {e.entry.summary}")
             for e in seed.events]
     out += [_Span("flag", str(i), f.start, f.end, f"{f.entry.kind}: {f.entry.note}")
             for i, f in enumerate(seed.flags, 1)]
@@ -129,7 +136,8 @@ def _marked_text(seed: Seed, text: str, spans: list[tuple[_Span, int, int]], vie
     ``view`` (``raw`` or ``text``) and, in the original, its curated id."""
     starts: dict[int, list[str]] = {}
     for span, s, e in spans:
-        named = [span_anchor(seed.id, span.kind, span.ident)] if view == "raw" and span.kind != "flag" else []
+        named = ([span_anchor(seed.id, span.kind, span.ident)]
+                 if view == "raw" and span.kind != "flag" else [])
         for ident in [*named, span_anchor(seed.id, view, (s, e))]:
             if all(ident not in v for v in starts.values()):
                 starts.setdefault(s, []).append(ident)
@@ -155,7 +163,8 @@ def seed_section(seed: Seed, checksum: str, listed: str | None) -> dict[str, Any
              for k, v in dataclasses.asdict(m).items() if v not in ("", None, ())]
     spans = [(sp, *seed.text_span(sp.start, sp.end)) for sp in _spans(seed)]
     return {"seed": seed, "title": m.title_en or m.title or seed.id, "rows": rows, "spans": spans,
-            "raw": _marked_text(seed, seed.raw, [(sp, sp.start, sp.end) for sp, _, _ in spans], "raw"),
+            "raw": _marked_text(seed, seed.raw, [(sp, sp.start, sp.end) for sp, _, _ in spans],
+                                "raw"),
             "text": _marked_text(seed, seed.text, [s for s in spans if s[2] > s[1]], "text")}
 
 
@@ -178,7 +187,8 @@ def load_glossary(path: Path) -> list[dict[str, str]]:
     try:
         terms = tomllib.loads(path.read_text(encoding="utf-8")).get("terms")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CasestudyError(f"{path}: cannot read the glossary ({' '.join(str(exc).split())})") from None
+        why = " ".join(str(exc).split())
+        raise CasestudyError(f"{path}: cannot read the glossary ({why})") from None
     if not isinstance(terms, list) or not terms:
         raise CasestudyError(f"{path}: expected a list of [[terms]], found {type(terms).__name__}")
     for i, t in enumerate(terms, 1):
