@@ -149,6 +149,27 @@ def test_any_two_prices_of_04_give_answers_further_apart_than_the_tolerance():
         assert all(_differs(qid, a, b) for a, b in pairwise(values)), qid
 
 
+def test_any_two_quarter_counts_of_00_give_answers_further_apart_than_the_tolerance():
+    quarters = declarations()["00_case"]["rd_quarters"]
+    values = [eval(EX["00-q1"]["expected"],
+                   {"__builtins__": {}, **exercises._namespace({"rd_quarters": q})})
+              for q in quarters]
+    assert len(values) > 1 and all(_differs("00-q1", a, b) for a, b in pairwise(values))
+
+
+def test_any_two_dealer_shares_of_05_give_break_evens_further_apart_than_the_tolerance():
+    from casestudy import appliances
+
+    inputs = {p.name: p.default for p in appliances.APPLIANCES.parameters}
+    values = []
+    for share in declarations()["05_options"]["dealer_margin_pct"]:
+        ns = {**inputs, "my_dealer_margin": share}
+        values.append(eval(EX["05-q1"]["expected"],
+                           {"__builtins__": {}, **exercises._namespace(ns)}))
+        assert cs.check("05-q1", values[-1], **ns).right
+    assert len(values) > 1 and all(_differs("05-q1", a, b) for a, b in pairwise(values))
+
+
 # --- the judge, variant detection, records ----------------------------------------------------
 
 @pytest.mark.parametrize("rec,status,note", [
