@@ -193,6 +193,7 @@ def guide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "instructor"
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_guide_links_every_resolvable_reference(guide_site: Path) -> None:
     known = produced_exhibits()
     page = _Anchors()

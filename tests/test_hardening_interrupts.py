@@ -41,6 +41,7 @@ def connection_files(pids: list[int]) -> list[str]:
     return files
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_to_the_process_group_waits_for_the_kernels(tmp_path: Path, sig: int) -> None:
     """As a shell's job control (Ctrl-C reaches the whole group) or a CI timeout sends it."""
@@ -62,6 +63,7 @@ def test_a_signal_to_the_process_group_waits_for_the_kernels(tmp_path: Path, sig
     assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_file()] == []
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_workers_die_with_a_killed_driver(tmp_path: Path) -> None:
     proc, out = start_run(tmp_path)
     workers = [p.pid for p in psutil.Process(proc.pid).children()]
@@ -100,6 +102,7 @@ def test_stale_temp_files_of_a_dead_writer_are_removed(tmp_path: Path) -> None:
     assert mine.exists() and keep.exists() and not theirs.exists() and not build.exists()
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_sweep_keeps_the_good_file_and_no_temp_file(tmp_path: Path,
                                                                     sig: int) -> None:

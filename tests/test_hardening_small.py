@@ -101,6 +101,7 @@ def test_jobs_must_be_positive(tmp_path: Path) -> None:
         assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_sweep_render_finds_its_notebook_from_any_folder(tmp_path: Path) -> None:
     proc = cli("sweep", "--grid", "absorbed_share=0,1", "--render", "1", "--outdir", "r",
                cwd=tmp_path)

@@ -121,6 +121,7 @@ def tagged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_tags_on_the_site(tagged_site: Path) -> None:
     for edition in ("instructor", "student"):
         page = (tagged_site / edition / "00_case.html").read_text(encoding="utf-8")
@@ -140,6 +141,7 @@ def test_tags_on_the_site(tagged_site: Path) -> None:
         assert "INPUT_C_REMOVED = 1" in [c.source for c in kept.cells]
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_tags_title_page_and_page_numbers_in_print(tagged_site: Path) -> None:
     _need_printer()
     for name in ("case.pdf", "casebook.pdf"):
@@ -211,6 +213,7 @@ def _cells_of(html: str) -> list[str]:
             for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", html, re.S)]
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_no_scientific_notation_or_raw_output_in_student_print(student: Path) -> None:
     clutter = (SCIENTIFIC, RAW_FLOAT, RAW_REPR)
     bad = [f"{stem} cell {i}: {m[0]}" for stem, i, _, text in _student_outputs()
@@ -222,6 +225,7 @@ def test_no_scientific_notation_or_raw_output_in_student_print(student: Path) ->
                      "remove-output or format the value):\n" + "\n".join(dict.fromkeys(bad)))
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_no_machine_ids_in_student_exhibits(student: Path) -> None:
     ids, bad = _machine_ids(), []
     for stem, i, exhibit, text in _student_outputs():
@@ -236,6 +240,7 @@ def test_no_machine_ids_in_student_exhibits(student: Path) -> None:
                      "the name a reader uses):\n" + "\n".join(dict.fromkeys(bad)))
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_case_pdf_has_no_code_and_numbered_pages(student: Path) -> None:
     """case.pdf: no line of 00_case's code, every page numbered but a title page."""
     pages = pages_text(student / "case.pdf")
@@ -249,6 +254,7 @@ def test_case_pdf_has_no_code_and_numbered_pages(student: Path) -> None:
     assert [footer(p) for p in pages[first:]] == [str(n) for n in range(first + 1, len(pages) + 1)]
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_case_pdf_opens_with_a_title_page_and_prints_no_parameters(student: Path) -> None:
     pages = pages_text(student / "case.pdf")
     assert "Parameters of this run" not in "\n".join(pages), "case.pdf prints the parameters table"

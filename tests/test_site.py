@@ -504,6 +504,7 @@ def test_handmade_notebook_pages(tmp_path: Path) -> None:
     assert not check_links(tmp_path / "site")
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
@@ -836,6 +837,7 @@ def _pdf_text_maps(data: bytes) -> str:
     return "\n".join(maps)
 
 
+@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 def test_pdf_case_and_casebook(tmp_path: Path, refs_used: list) -> None:
     from casestudy.site import pdf
 
