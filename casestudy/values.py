@@ -163,7 +163,8 @@ def parse_value(name: str, text: str) -> Any:
                              f"of {MAX_VALUE_CHARS:,}; pass long values in a -f file")
     stripped = text.strip()
     if stripped[0] not in "[{'\"":
-        return _scalar(stripped) if _scalar(stripped) is not stripped else text
+        scalar = _scalar(stripped)
+        return scalar if scalar is not stripped else text
     try:
         return _load(text)
     except DuplicateKey as exc:
