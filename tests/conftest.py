@@ -1,15 +1,21 @@
-"""Notebook executions shared by the whole test session, and the ``slow`` marker.
+"""Notebook executions shared by the whole test session; the ``slow`` and ``extended`` tiers.
 
 Each notebook execution a test reads happens once per ``pytest`` run, in one of three batches:
 
-- ``default_runs``: every notebook at its defaults (the site build reads them; refresh's
-  byte-stability check cleans and compares them with the stored notebooks);
-- ``student_runs``: the student edition of every notebook that has teaching notes or answers
-  (the notebook tests, the site's student edition and notebook 01's tests read them);
-- ``param_runs``: the notebooks under other parameter values;
+- ``edition_runs``: each notebook as a student runs an assigned variant: the student edition
+  (answers removed) under one non-default parameter set (``PARAMS``); a notebook without a
+  student edition of its own runs as stored under its set. Two views of it:
+  ``student_runs`` (the student editions, by notebook) and ``param_runs`` (by parameter set);
+- ``more_param_runs`` (extended tier): further parameter sets on the stored notebooks
+  (``MORE_PARAMS``);
+- ``default_runs`` (extended tier): every notebook at its defaults through the package's
+  runner, for refresh's byte-stability check.
 
-and the casebook site built from ``default_runs`` (``built_site``, both editions) is built once
-too, for the site tests and the browser test.
+The casebook site (``built_site``: both editions, the student one with its PDFs where
+chromium is installed) is built once too, from the stored notebooks: nbval, in the same run,
+executes every stored notebook afresh and compares each output with the stored one, PNG images
+included (``pytest_collection_modifyitems``), so the stored notebooks are what a run at the
+defaults gives.
 
 Under pytest-xdist each worker is its own process, so a session fixture alone would run a batch
 once per worker. A batch is therefore executed into a folder all workers of the run share (the
@@ -17,8 +23,16 @@ parent of each worker's temporary folder), under a file lock: the first worker t
 it, the others wait for the lock and read the same files. Without xdist it is an ordinary
 session fixture.
 
-Tests that execute notebooks (these batches, and nbval's cells) are marked ``slow``, so
-``pytest -m "not slow and not browser"`` is the fast subset for development.
+Tiers (markers, set here):
+
+- ``slow``: tests that execute notebooks (these batches, and nbval's cells), start a kernel or
+  build the site; ``pytest -m "not slow and not browser"`` is the fast subset for development.
+- ``extended``: end-to-end runs kept out of the README's test command so that it stays under
+  two minutes on two cores (``pyproject.toml`` deselects them with ``-m "not extended"``);
+  ``pytest -m extended`` runs them, and ``.ci/run`` does so after the README's command, so CI
+  runs every test. They repeat, at scale or under signals, what the default tier already
+  executes once: the grading workflow for a class of three, the notebooks on other seeds
+  folders, more parameter sets, interrupted runs, the runner's byte-stability at the defaults.
 """
 
 from __future__ import annotations
@@ -26,8 +40,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -38,7 +54,7 @@ from casestudy.runner import RunResult, run_notebooks
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NOTEBOOKS = paths.notebooks_dir()
-BATCH_FIXTURES = {"default_runs", "student_runs", "param_runs", "built_site"}
+BATCH_FIXTURES = {"default_runs", "edition_runs", "more_param_runs", "built_site"}
 # Tests that start a Jupyter kernel themselves (a fixture notebook, papermill's command, a
 # `casestudy run` subprocess), by file and test function; test_runner.py's module fixture `run`
 # executes three fixture notebooks for every test that reads it.
@@ -56,21 +72,68 @@ KERNEL_TESTS = {
     "test_hardening_signals.py": {"test_signal_stops_the_run_cleanly"},
     "test_sweep.py": {"test_render_scenarios_with_papermill"},
 }
+# The extended tier, by file (every test in it) or by file and test function; tests reading
+# ``default_runs`` or ``more_param_runs`` are extended too.
+EXTENDED_FILES = {"test_grading_workflow.py", "test_hardening_any_seeds.py",
+                  "test_hardening_signals.py"}
+EXTENDED_TESTS = {
+    "test_notebook_runs.py": {"test_plain_papermill_from_another_directory_gives_the_same_result",
+                              "test_plain_papermill_rejects_a_misspelt_parameter"},
+    "test_hardening_interrupts.py": {
+        "test_an_interrupted_sweep_keeps_the_good_file_and_no_temp_file",
+        "test_a_signal_to_the_process_group_waits_for_the_kernels",
+        "test_workers_die_with_a_killed_driver"},
+    "test_hardening_small.py": {"test_sweep_render_finds_its_notebook_from_any_folder"},
+}
+EXTENDED_FIXTURES = {"default_runs", "more_param_runs"}
 
 Case = tuple[str, Path, dict]  # (name, notebook to run, its parameters)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Cache the rewritten test modules even where ``PYTHONDONTWRITEBYTECODE`` is set (as on the
+    CI machines): rewriting every test module's asserts costs each xdist worker about 5 s a run.
+    The cache goes under ``.pytest_cache/pycache``, so no ``__pycache__`` appears beside the
+    sources."""
+    if sys.dont_write_bytecode and sys.pycache_prefix is None:
+        sys.pycache_prefix = str(config.rootpath / ".pytest_cache" / "pycache")
+        sys.dont_write_bytecode = False
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark as ``slow`` every test that executes notebooks: nbval's cells, the tests that
-    read a shared batch, and those that start a kernel themselves (``KERNEL_TESTS``)."""
+    read a shared batch, and those that start a kernel themselves (``KERNEL_TESTS``); mark the
+    extended tier (``slow`` too); make nbval compare PNG images as well (it skips them unless
+    nbdime is asked for), so the stored figures are the ones a fresh run draws, byte for byte."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", item.name)
         file = item.path.name
-        if (type(item).__module__.startswith("nbval") or BATCH_FIXTURES & fixtures
+        nbval = type(item).__module__.startswith("nbval")
+        if (nbval or BATCH_FIXTURES & fixtures
                 or name in KERNEL_TESTS.get(file, ()) or (file == "test_runner.py"
                                                           and "run" in fixtures)):
             item.add_marker(pytest.mark.slow)
+        if (file in EXTENDED_FILES or name in EXTENDED_TESTS.get(file, ())
+                or EXTENDED_FIXTURES & fixtures or item.get_closest_marker("extended")):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.extended)
+        parent = item.parent
+        if nbval and parent is not None and "image/png" in getattr(parent, "skip_compare", ()):
+            parent.skip_compare = tuple(k for k in parent.skip_compare  # type: ignore[attr-defined]
+                                        if k != "image/png")
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """Say where the deselected extended tier went, so that no one thinks it ran."""
+    if "not extended" in (config.option.markexpr or ""):
+        deselected = [i for i in terminalreporter.stats.get("deselected", [])
+                      if i.get_closest_marker("extended")]
+        if deselected:
+            terminalreporter.write_line(
+                f"{len(deselected)} extended tests deselected (end-to-end runs at scale); "
+                "run them with: pytest -m extended")
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -125,15 +188,9 @@ def _code(nb: nbformat.NotebookNode) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
-def _students(folder: Path) -> list[Case]:
-    (folder / "in").mkdir()
-    cases = []
-    for path in _stored():
-        nb = student_edition(path)
-        if _code(nb) != _code(nbformat.read(str(path), as_version=4)):
-            nbformat.write(nb, str(folder / "in" / path.name))
-            cases.append((path.stem, folder / "in" / path.name, {}))
-    return cases
+def has_student_edition(path: Path) -> bool:
+    """Whether the student edition of ``path`` differs in code (an answer cell is removed)."""
+    return _code(student_edition(path)) != _code(nbformat.read(str(path), as_version=4))
 
 
 def extra_seeds(folder: Path) -> str:
@@ -144,26 +201,60 @@ def extra_seeds(folder: Path) -> str:
     return str(seeds)
 
 
-def _params(folder: Path) -> list[Case]:
-    extra = extra_seeds(folder)
-    cases = [
-        ("sources-ja-zh", "06_sources", {"languages": ["ja", "zh"]}),
-        ("sources-extra", "06_sources", {"seeds_dir": extra, "opening_chars": 80}),
-        ("strategy-2013", "01_strategy", {"as_of": 2013}),
-        ("strategy-2015", "01_strategy", {"as_of": 2015}),
-        ("strategy-2020", "01_strategy", {"as_of": 2020}),
-        ("strategy-extra", "01_strategy", {"seeds_dir": extra, "lang": "original"}),
-        ("marketing-subset", "02_marketing",
-         {"concepts": ["community", "trust"], "normalisation": "share"}),
-        ("marketing-extra", "02_marketing", {"seeds_dir": extra, "languages": ["de", "nl", "zh"]}),
-        ("financials-low-price", "03_financials", {"car_price": 200_000.0}),
-        ("financials-impossible-price", "03_financials", {"car_price": 900_000.0}),
-        ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
-        ("scenarios-b", "04_ev_scenarios", {"price": 240000.0, "elasticity": -2.0}),
-        ("options-loss", "05_options", {"offline_share_pct": 20.0, "dealer_margin_pct": 30.0}),
-    ]
-    return [(case, NOTEBOOKS / f"{nb}.ipynb", p) for case, nb, p in cases
-            if (NOTEBOOKS / f"{nb}.ipynb").exists()]
+# One non-default parameter set per notebook that takes parameters (the default tier: run on the
+# student edition where the notebook has one, as a student runs an assigned variant), and
+# further sets (the extended tier: run on the stored notebook). A set naming ``EXTRA_SEEDS``
+# runs on the bundled seeds plus one synthetic, unannotated German article.
+EXTRA_SEEDS = "<bundled seeds plus one>"
+PARAMS = [
+    ("sources-ja-zh", "06_sources", {"languages": ["ja", "zh"]}),
+    ("strategy-2015", "01_strategy", {"as_of": 2015}),
+    ("marketing-subset", "02_marketing",
+     {"concepts": ["community", "trust"], "normalisation": "share"}),
+    ("financials-low-price", "03_financials", {"car_price": 200_000.0}),
+    ("scenarios-b", "04_ev_scenarios", {"price": 240000.0, "elasticity": -2.0}),
+    ("options-loss", "05_options", {"offline_share_pct": 20.0, "dealer_margin_pct": 30.0}),
+]
+MORE_PARAMS = [
+    ("sources-extra", "06_sources", {"seeds_dir": EXTRA_SEEDS, "opening_chars": 80}),
+    ("strategy-2013", "01_strategy", {"as_of": 2013}),
+    ("strategy-2020", "01_strategy", {"as_of": 2020}),
+    ("strategy-extra", "01_strategy", {"seeds_dir": EXTRA_SEEDS, "lang": "original"}),
+    ("marketing-extra", "02_marketing",
+     {"seeds_dir": EXTRA_SEEDS, "languages": ["de", "nl", "zh"]}),
+    ("financials-impossible-price", "03_financials", {"car_price": 900_000.0}),
+    ("scenarios-a", "04_ev_scenarios", {"absorbed_share": 1.0}),
+    ("strategy-2015-instructor", "01_strategy", {"as_of": 2015}),
+]
+
+
+def _cases(sets: list[tuple[str, str, dict]]) -> Callable[[Path], list[Case]]:
+    def cases(folder: Path) -> list[Case]:
+        extra = extra_seeds(folder) if any(EXTRA_SEEDS in p.values() for _, _, p in sets) else ""
+        return [(case, NOTEBOOKS / f"{nb}.ipynb",
+                 {k: extra if v == EXTRA_SEEDS else v for k, v in p.items()})
+                for case, nb, p in sets if (NOTEBOOKS / f"{nb}.ipynb").exists()]
+    return cases
+
+
+def student_cases() -> dict[str, str]:
+    """Each notebook with a student edition of its own: the case its edition runs under (its
+    ``PARAMS`` set, else its stem at the defaults), by stem."""
+    named = {nb: case for case, nb, _ in PARAMS}
+    return {p.stem: named.get(p.stem, p.stem) for p in _stored() if has_student_edition(p)}
+
+
+def _students_and_params(folder: Path) -> list[Case]:
+    """The student editions (under their ``PARAMS`` set) and the other ``PARAMS`` sets."""
+    (folder / "in").mkdir()
+    students = student_cases()
+    params = {case: p for case, _, p in PARAMS}
+    cases = []
+    for stem, case in students.items():
+        path = folder / "in" / f"{stem}.ipynb"
+        nbformat.write(student_edition(NOTEBOOKS / f"{stem}.ipynb"), str(path))
+        cases.append((case, path, params.get(case, {})))
+    return cases + [c for c in _cases(PARAMS)(folder) if c[0] not in students.values()]
 
 
 @pytest.fixture(scope="session")
@@ -173,15 +264,29 @@ def default_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResul
 
 
 @pytest.fixture(scope="session")
-def student_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
-    """The student edition of each notebook that has answers or teaching notes, executed."""
-    return run_batch(shared_folder(tmp_path_factory), "students", _students)
+def edition_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
+    """The student editions and the ``PARAMS`` sets, executed together, by case name."""
+    return run_batch(shared_folder(tmp_path_factory), "students", _students_and_params)
 
 
 @pytest.fixture(scope="session")
-def param_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
-    """The notebooks under non-default parameters, by case name (see ``_params``)."""
-    return run_batch(shared_folder(tmp_path_factory), "params", _params)
+def student_runs(edition_runs: dict[str, RunResult]) -> dict[str, RunResult]:
+    """The student edition of each notebook that has answers (by stem), executed under the
+    notebook's ``PARAMS`` set where it has one: what a student runs with an assigned variant."""
+    return {stem: edition_runs[case] for stem, case in student_cases().items()}
+
+
+@pytest.fixture(scope="session")
+def param_runs(edition_runs: dict[str, RunResult]) -> dict[str, RunResult]:
+    """The notebooks under a non-default parameter set, by case name (``PARAMS``; the
+    student edition where the notebook has one)."""
+    return {case: edition_runs[case] for case, _, _ in PARAMS if case in edition_runs}
+
+
+@pytest.fixture(scope="session")
+def more_param_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
+    """Further parameter sets, by case name (``MORE_PARAMS``; the extended tier)."""
+    return run_batch(shared_folder(tmp_path_factory), "more_params", _cases(MORE_PARAMS))
 
 
 def build_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
@@ -199,21 +304,16 @@ def build_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(default_runs: dict[str, RunResult],
-               tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The casebook site (both editions, with PDFs where chromium is installed) built from
-    ``default_runs``: ``<folder>/instructor`` and ``<folder>/student``."""
-    from casestudy.site import build_site
-
-    ok = [r for r in default_runs.values() if r.ok and r.output is not None]
-    if not ok:
-        pytest.fail("no notebook executed: " + "; ".join(
-            r.summary() for r in default_runs.values()), pytrace=False)
-    executed = ok[0].output.parent  # type: ignore[union-attr]
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The casebook site built from the stored notebooks: ``<folder>/instructor`` and
+    ``<folder>/student``, the student edition with its PDFs where chromium is installed (the
+    instructor's PDFs are printed by test_site.py's own small casebook)."""
+    from casestudy.site import build_site, pdf
 
     def build(folder: Path) -> None:
         for edition in ("instructor", "student"):
-            result = build_site(executed, folder, edition)
+            want_pdf = edition == "student" and not pdf.unavailable()
+            result = build_site(NOTEBOOKS, folder, edition, pdf_files=want_pdf)
             assert result.pages, edition
 
     return build_once(shared_folder(tmp_path_factory), "site", build)

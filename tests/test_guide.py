@@ -186,11 +186,10 @@ class _Anchors(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def guide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The instructor edition built from the notebooks' stored outputs (no kernel, no PDF)."""
-    out = tmp_path_factory.mktemp("guide")
-    build_site(ROOT / "notebooks", out, "instructor")
-    return out / "instructor"
+def guide_site(built_site: Path) -> Path:
+    """The instructor edition built from the notebooks' stored outputs (no kernel, no PDF),
+    once per test session (tests/conftest.py)."""
+    return built_site / "instructor"
 
 
 @pytest.mark.slow  # builds a site, runs a notebook or starts kernels

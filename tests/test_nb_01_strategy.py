@@ -1,8 +1,9 @@
 """01_strategy: the audited curated reading, the stored outputs (what nbval compares
 against), the self-checking exercises, and the notebook under other ``as_of`` views.
 
-The slow test runs the notebook under as_of 2013, 2015 and 2020, and the student
-edition (answers and teaching notes removed) with the exercises unanswered.
+The slow tests read the notebook under as_of 2015 and the student edition (answers and
+teaching notes removed) with the exercises unanswered; the extended tier adds as_of 2013
+and 2020.
 """
 
 from __future__ import annotations
@@ -172,23 +173,26 @@ def test_q2_events_after_the_latest_source():
 # -- other views, and the student edition ----------------------------------------------
 
 
+def _executed(r) -> dict:
+    assert r.ok, f"{r.name}: {r.error}"
+    return json.loads(r.output.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="module")
 def runs(param_runs: dict, student_runs: dict) -> dict:
-    """01 as of 2013, 2015 and 2020, and its student edition: executed once per test session
-    and shared with the other tests that read them (tests/conftest.py)."""
-    years = [2013, 2015, 2020]
-    out = {}
-    for key, r in [(y, param_runs[f"strategy-{y}"]) for y in years] + [
-            ("student", student_runs["01_strategy"])]:
-        assert r.ok, f"{key}: {r.error}"
-        out[key] = json.loads(r.output.read_text(encoding="utf-8"))
-    return out
+    """01 as of 2015, and its student edition: executed once per test session and shared with
+    the other tests that read them (tests/conftest.py)."""
+    return {2015: _executed(param_runs["strategy-2015"]),
+            "student": _executed(student_runs["01_strategy"])}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("year", [2013, 2015, 2020])
-def test_nothing_later_than_as_of_is_spoken_of_as_known(runs, year):
-    nb = runs[year]
+@pytest.fixture(scope="module")
+def more_runs(more_param_runs: dict) -> dict:
+    """01 as of 2013 and 2020 (the extended tier, tests/conftest.py)."""
+    return {year: _executed(more_param_runs[f"strategy-{year}"]) for year in (2013, 2020)}
+
+
+def _check_view(nb: dict, year: int) -> None:
     assert not [o for c in nb["cells"] if c["cell_type"] == "code"
                 for o in c.get("outputs", []) if o["output_type"] == "error"]
     texts = _output_texts(nb)
@@ -202,8 +206,19 @@ def test_nothing_later_than_as_of_is_spoken_of_as_known(runs, year):
 
 
 @pytest.mark.slow
-def test_views_keep_what_was_known(runs):
-    text13 = "\n".join(_output_texts(runs[2013]))
+def test_nothing_later_than_2015_is_spoken_of_as_known(runs):
+    _check_view(runs[2015], 2015)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", [2013, 2020])
+def test_nothing_later_than_as_of_is_spoken_of_as_known(more_runs, year):
+    _check_view(more_runs[year], year)
+
+
+@pytest.mark.slow
+def test_views_keep_what_was_known(runs, more_runs):
+    text13 = "\n".join(_output_texts(more_runs[2013]))
     assert "in the era(s): 2013." in text13 and "Exhibit 1.4 is empty under as_of = 2013" in text13
     text15 = "\n".join(_output_texts(runs[2015]))
     assert "in the era(s): 2013, 2015." in text15 and "Joyo.com" in text15

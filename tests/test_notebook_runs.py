@@ -44,6 +44,12 @@ def runs(param_runs: dict[str, RunResult]) -> dict[str, tuple[bool, str, str]]:
     return _texts(param_runs)
 
 
+@pytest.fixture(scope="module")
+def more_runs(more_param_runs: dict[str, RunResult]) -> dict[str, tuple[bool, str, str]]:
+    """The further parameter runs (the extended tier, tests/conftest.py), by case."""
+    return _texts(more_param_runs)
+
+
 def _need(notebook: str) -> None:
     if not (NOTEBOOKS / f"{notebook}.ipynb").exists():
         pytest.fail(f"notebook {notebook}.ipynb is missing")
@@ -57,9 +63,9 @@ def test_sources_restricted_to_languages(runs):
     assert "002_c0358955868a38ff" not in text
 
 
-def test_sources_with_an_unannotated_extra_article(runs):
+def test_sources_with_an_unannotated_extra_article(more_runs):
     _need("06_sources")
-    ok, err, text = runs["sources-extra"]
+    ok, err, text = more_runs["sources-extra"]
     assert ok, err
     assert "zzz_synthetic_de" in text
     assert "6 seed(s)" in text
@@ -75,9 +81,9 @@ def test_strategy_as_of_2015_leaves_out_later_evidence(runs):
     assert "2027" not in text.split("Exhibit 1.1", 1)[1].split("Exhibit 1.3", 1)[0]
 
 
-def test_strategy_with_extra_seed_and_original_labels(runs):
+def test_strategy_with_extra_seed_and_original_labels(more_runs):
     _need("01_strategy")
-    ok, err, text = runs["strategy-extra"]
+    ok, err, text = more_runs["strategy-extra"]
     assert ok, err
     assert "冒険への決断" in text  # stage names in the original language
 
@@ -88,28 +94,39 @@ def test_marketing_concept_subset(runs):
     assert ok, err
 
 
-def test_marketing_new_language_seed(runs):
+def test_marketing_new_language_seed(more_runs):
     _need("02_marketing")
-    ok, err, text = runs["marketing-extra"]
+    ok, err, text = more_runs["marketing-extra"]
     assert ok, err
     assert "zzz_synthetic_de" in text
 
 
-@pytest.mark.parametrize("case,expected", [("financials-low-price", "200,000 CNY"),
-                                           ("financials-impossible-price", "residual is negative")])
-def test_financials_under_another_car_price(runs, case, expected):
+def test_financials_under_a_lower_car_price(runs):
     _need("03_financials")
-    ok, err, text = runs[case]
+    ok, err, text = runs["financials-low-price"]
     assert ok, err
-    assert expected in text
+    assert "200,000 CNY" in text
 
 
-@pytest.mark.parametrize("case", ["scenarios-a", "scenarios-b"])
-def test_scenarios_under_other_inputs(runs, case):
+def test_financials_under_a_price_the_segment_cannot_carry(more_runs):
+    _need("03_financials")
+    ok, err, text = more_runs["financials-impossible-price"]
+    assert ok, err
+    assert "residual is negative" in text
+
+
+def test_scenarios_under_another_price_and_elasticity(runs):
     _need("04_ev_scenarios")
-    ok, err, text = runs[case]
+    ok, err, text = runs["scenarios-b"]
     assert ok, err
     assert "(changed)" in text  # the parameter table marks what differs from the defaults
+
+
+def test_scenarios_with_the_whole_duty_absorbed(more_runs):
+    _need("04_ev_scenarios")
+    ok, err, text = more_runs["scenarios-a"]
+    assert ok, err
+    assert "(changed)" in text
 
 
 @pytest.mark.parametrize("case", ["options-loss"])
@@ -152,6 +169,28 @@ def test_the_student_edition_runs_with_its_exercises_unanswered(students, name):
     assert ": right." not in text
 
 
+def test_stored_notebooks_are_as_refresh_writes_them(tmp_path):
+    """Each stored notebook is in the form refresh() writes (cleaned: no papermill metadata,
+    timings or execution-dependent ids) and its parameters cell is written from its
+    declaration. With nbval's comparison of every output (PNG images included, in the same
+    run) this is refresh's byte-stability without executing the notebooks a second time;
+    test_refresh_is_byte_stable (extended tier) checks it end to end."""
+    names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert names, "no notebooks"
+    for name in names:
+        stem = name.removesuffix(".ipynb")
+        stored = nbformat.read(str(NOTEBOOKS / name), as_version=4)
+        if stem in SPECS:
+            [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
+            assert cell.source == parameters_cell_source(stem), (
+                f"{name}: the parameters cell differs from its declaration; "
+                "run `casestudy refresh`")
+        write_clean(stored, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
+            f"{name}: the stored notebook is not in refresh's cleaned form; run "
+            "`casestudy refresh` and commit")
+
+
 def test_refresh_is_byte_stable(default_runs, tmp_path):
     """Refreshing a notebook gives exactly the stored bytes (so twice in a row too).
 
@@ -190,7 +229,7 @@ def test_refresh_end_to_end(tmp_path):
     assert second.ok and nb.read_bytes() == once
 
 
-def test_plain_papermill_from_another_directory_gives_the_same_result(param_runs, tmp_path,
+def test_plain_papermill_from_another_directory_gives_the_same_result(more_param_runs, tmp_path,
                                                                       monkeypatch):
     """`papermill notebooks/X.ipynb out.ipynb` from any working directory equals `casestudy run`
     (the session's run of 01 with as_of 2015, tests/conftest.py)."""
@@ -205,7 +244,7 @@ def test_plain_papermill_from_another_directory_gives_the_same_result(param_runs
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     write_clean(nbformat.read(str(out), as_version=4), out)
-    ours = param_runs["strategy-2015"]
+    ours = more_param_runs["strategy-2015-instructor"]
     assert ours.ok, ours.error
     plain_nb = nbformat.read(str(out), as_version=4)
     ours_nb = nbformat.read(str(ours.output), as_version=4)

@@ -173,12 +173,11 @@ def test_tags_title_page_and_page_numbers_in_print(tagged_site: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def student(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The student edition and its PDFs, built from the stored outputs of ``notebooks/``."""
+def student(built_site: Path) -> Path:
+    """The student edition and its PDFs, built from the stored outputs of ``notebooks/`` once
+    per test session (tests/conftest.py)."""
     _need_printer()
-    out = tmp_path_factory.mktemp("student")
-    build_site(ROOT / "notebooks", out, "student", pdf_files=True)
-    return out / "student"
+    return built_site / "student"
 
 
 def _student_outputs() -> list[tuple[str, int, bool, str]]:
