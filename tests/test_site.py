@@ -321,11 +321,16 @@ def test_student_notebooks_execute(site: Path, executed: Path, student_runs: dic
     assert not failed, "student notebooks failed: " + "; ".join(failed)
 
 
-def test_environment_is_recorded(default_runs: dict) -> None:
-    """The runner records the run in each executed notebook's metadata (the extended tier: the
-    stored notebooks, which the site tests read, carry no record)."""
+def test_environment_is_recorded(default_runs: dict, tmp_path: Path) -> None:
+    """The runner records the run in each executed notebook's metadata, and a site built from
+    those runs (as the main job builds it) shows the records (the extended tier: the stored
+    notebooks, which the other site tests read, carry no record)."""
     corpus = load_corpus()
-    for nb_path in sorted(r.output for r in default_runs.values() if r.output is not None):
+    outputs = sorted(r.output for r in default_runs.values() if r.output is not None)
+    assert outputs, "no notebook executed"
+    build_site(outputs[0].parent, tmp_path / "site", "instructor")
+    site = tmp_path / "site"
+    for nb_path in outputs:
         record = nbformat.read(str(nb_path), as_version=4).metadata.get("casestudy")
         assert record, f"{nb_path.stem}: no run record in metadata.casestudy"
         env = record["environment"]
