@@ -11,8 +11,9 @@ below that need pandas are loaded on first access (:func:`__getattr__`), so
 mistake) does not pay for them.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: it would bind the name ``annotations`` in
+# this namespace, and ``from casestudy import annotations`` would get it instead of the
+# submodule until something imported that (the eager imports used to hide this).
 from typing import TYPE_CHECKING, Any
 
 from . import formulas, parameters, plotting

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,19 @@ def test_no_import_circle() -> None:
         cycle = " -> ".join(exc.args[1])
         pytest.fail(f"import circle in casestudy/: {cycle}; move the shared piece into a module "
                     "both can import")
+
+
+def test_the_command_starts_without_the_heavy_libraries() -> None:
+    """``casestudy --help`` or a mistyped option answers at once: building the parser imports
+    neither pandas nor numpy (nor matplotlib, papermill); ``import casestudy`` neither, its
+    pandas-backed names load on first use; and every submodule can still be imported by
+    name."""
+    code = ("import sys\nfrom casestudy import cli\ncli.build_parser()\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill') "
+            "if m in sys.modules))\n"
+            "import casestudy as cs\nfrom casestudy import annotations\n"
+            "print(annotations.__name__, cs.load_corpus.__module__, cs.show.__module__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "casestudy.annotations casestudy.corpus casestudy.display"
