@@ -28,10 +28,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import psutil
+from ..processes import wait_ended
 
 __all__ = ["Limits", "Outcome", "isolation", "run_isolated"]
 
@@ -124,22 +122,7 @@ def _kill_tree(pid: int) -> None:
     for p in procs:
         with contextlib.suppress(psutil.Error):
             p.kill()
-    deadline = time.monotonic() + 5
-    while not all(map(_dead, procs)) and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def _dead(proc: psutil.Process) -> bool:
-    """Whether the ``psutil.Process`` has ended: gone, or a zombie (it holds no memory, CPU or
-    open file any more; only its exit status waits for its parent). A killed orphan stays a
-    zombie until init collects it, which on some machines takes a second
-    (``psutil.wait_procs`` would wait for that)."""
-    import psutil
-
-    try:
-        return bool(proc.status() == psutil.STATUS_ZOMBIE)
-    except psutil.NoSuchProcess:
-        return True
+    wait_ended(procs, 5)  # a zombie has ended: init may collect an orphan a second later
 
 
 def run_isolated(argv: Sequence[str], workdir: Path, readable: Sequence[Path],
