@@ -79,14 +79,14 @@ class CleanText:
         return lo, max(lo, hi)
 
 
-_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]+")  # runs: their lengths add up to the letter count
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _LOWER = "a-zà-ÿ"
 
 
 def _is_latin_line(line: str) -> bool:
-    latin = len(_LATIN.findall(line))
-    return latin > 0 and latin >= 4 * len(_CJK.findall(line))
+    latin = sum(map(len, _LATIN.findall(line)))
+    return latin > 0 and latin >= 4 * sum(map(len, _CJK.findall(line)))
 
 
 def _is_heading(line: str) -> bool:
