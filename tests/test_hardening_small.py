@@ -96,8 +96,9 @@ def test_control_characters_in_a_seed_do_not_reach_the_terminal(tmp_path: Path) 
 
 
 def test_jobs_must_be_positive(tmp_path: Path) -> None:
-    for jobs in ("0", "-1", "x"):
-        proc = cli("run", str(FIXTURES / "passing.ipynb"), "-j", jobs, "-o", "out", cwd=tmp_path)
+    """The installed command's exit code once (argparse exits 2 there), the rest in-process."""
+    for jobs, run in (("0", cli), ("-1", run_main), ("x", run_main)):
+        proc = run("run", str(FIXTURES / "passing.ipynb"), "-j", jobs, "-o", "out", cwd=tmp_path)
         assert proc.returncode == 2 and "-j/--jobs" in proc.stderr
         assert not (tmp_path / "out").exists()
 

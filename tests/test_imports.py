@@ -11,6 +11,7 @@ submodules is not an edge (Python resolves it before any cycle could start).
 from __future__ import annotations
 
 import ast
+import functools
 import graphlib
 import subprocess
 import sys
@@ -67,6 +68,7 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     """module -> the package modules it imports."""
     modules = _modules()
