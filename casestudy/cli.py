@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CasestudyError, ParameterError
+from .sweepcli import add_sweep_arguments
 from .values import RULE, load_parameter_file, parse_value
 
 __all__ = ["main", "build_parser", "parse_value", "load_parameter_file", "MAX_MESSAGE_CHARS"]
@@ -140,6 +141,12 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import sweep_command
+
+    return sweep_command(args)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .site import build_site
 
@@ -250,12 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=_positive, default=None)
     p.set_defaults(func=_cmd_refresh)
 
-    from .sweep import add_sweep_arguments, sweep_command
-
     p = sub.add_parser("sweep", help="evaluate the 2026 car-business scenario model over a grid or "
                        "a seeded random sample; optionally render chosen rows as notebooks")
     add_sweep_arguments(p)
-    p.set_defaults(func=sweep_command)
+    p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser("build", help="render the executed notebooks as a static HTML casebook")
     p.add_argument("--edition", choices=("student", "instructor"), default="instructor",

@@ -29,6 +29,7 @@ from . import paths
 from .atomic import remove_stale, temp_name
 from .errors import NotebookRunError, ParameterError, RunInterrupted
 from .parameters import SPECS, check_plain, check_values, spec_for
+from .processes import wait_ended
 from .values import short
 
 __all__ = ["RunResult", "resolve_notebooks", "run_notebooks", "check_parameter_names"]
@@ -155,12 +156,19 @@ def _run_record(parameters: dict[str, Any]) -> dict[str, Any]:
     return {"casestudy": rec}
 
 
+def _ignore(signum: int, frame: Any) -> None:
+    """A worker's handler of SIGINT and SIGTERM: nothing (see :func:`_worker_init`)."""
+
+
 def _worker_init() -> None:
     """Only the driver handles Ctrl-C and SIGTERM (they reach the whole process group): it
     stops the kernels first, then the workers.  A worker dies with its driver (Linux's
     ``prctl(PR_SET_PDEATHSIG)``), so a driver killed with SIGKILL leaves no worker running."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # a handler that does nothing, not SIG_IGN: an ignored signal stays ignored across exec,
+    # so the kernels a worker starts would ignore the driver's SIGTERM too (and every stop
+    # waited the full 3 s for SIGKILL); a handler is reset to the default by exec
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _ignore)
     if sys.platform == "linux":
         import ctypes
 
@@ -273,7 +281,7 @@ def _stop_process_tree() -> None:
     """Stop every descendant of this process: first the kernels (Jupyter starts them in
     sessions of their own, so they would outlive their worker) with SIGTERM, SIGKILL after 3 s,
     and remove their connection files; then the workers (which ignore SIGTERM); return only
-    when all are gone."""
+    when all have ended (a zombie has: :mod:`casestudy.processes`)."""
     import psutil
 
     me = psutil.Process()
@@ -284,10 +292,10 @@ def _stop_process_tree() -> None:
         for p in group:
             with contextlib.suppress(psutil.Error):
                 p.send_signal(sig)
-        for p in psutil.wait_procs(group, timeout=3)[1]:
+        for p in wait_ended(group, 3):
             with contextlib.suppress(psutil.Error):
                 p.kill()
-        psutil.wait_procs(group, timeout=3)
+        wait_ended(group, 3)
     for f in files:
         with contextlib.suppress(OSError):
             os.unlink(f)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .modelbase import DECLARATIONS, Model, Parameter, ScenarioError, declare, unit_cost
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DECLARATIONS", "Parameter", "Model", "ScenarioError", "HOME", "declare", "unit_cost",
            "fixed_costs", "purchase_tax", "buyer_price", "volume", "home", "evaluate", "tornado",
@@ -141,6 +143,8 @@ def tornado(output: str, base: Mapping[str, Any] | None = None,
             model: Model = HOME) -> pd.DataFrame:
     """One input at a time at each end of its declared range, the others at ``base``;
     rows sorted by swing (largest first). A swing of zero is a finding to explain, not noise."""
+    import pandas as pd  # here only: the models and `casestudy run 04 -p ...` need no pandas
+
     m = _model(model)
     if output not in m.outputs:
         raise ScenarioError(f"unknown output {output!r}; known: {', '.join(m.outputs)}")

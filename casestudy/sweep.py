@@ -2,9 +2,10 @@
 
 :data:`MODELS` lists every model ``casestudy sweep --model NAME`` knows: its declaration
 sections in ``data/scenarios.toml``, its evaluation function and the notebook that renders a
-scenario. Adding a model is one row there. A sweep is one DataFrame, row ``i`` scenario
-``i``: every declared parameter (given or default) beside the model's outputs, over a full grid
-or a seeded uniform sample of the declared ranges.
+scenario. Adding a model is one row there, and its name and notebook in
+:data:`casestudy.sweepcli.MODEL_NOTEBOOKS` (the command's options, read without numpy). A sweep
+is one DataFrame, row ``i`` scenario ``i``: every declared parameter (given or default) beside
+the model's outputs, over a full grid or a seeded uniform sample of the declared ranges.
 It runs in-process because a notebook run costs seconds per scenario and the vectorised model
 microseconds (``benchmarks/bench_sweep.py``); only chosen rows are rendered as notebooks.
 """
@@ -25,12 +26,12 @@ from . import appliances, europe, scenarios
 from .errors import CasestudyError
 from .paths import notebooks_dir
 from .scenarios import Model, ScenarioError, evaluate
+from .sweepcli import MODEL_NOTEBOOKS, add_sweep_arguments
 
 __all__ = ["MAX_ROWS", "MODELS", "ModelEntry", "SweepError", "add_sweep_arguments", "full_grid",
            "get_model", "random_sample", "render_scenarios", "sweep_command", "write_results"]
 
 MAX_ROWS = 10_000_000
-DEFAULT_OUTDIR = "build/scenarios"
 
 
 class ModelEntry(NamedTuple):
@@ -43,12 +44,13 @@ class ModelEntry(NamedTuple):
     notebook: str
 
 
-#: The scenario models by name (read-only). A new model adds one row here.
+#: The scenario models by name (read-only). A new model adds one row here and its name and
+#: notebook to :data:`casestudy.sweepcli.MODEL_NOTEBOOKS` (the command's ``--model`` choices).
 MODELS: Mapping[str, ModelEntry] = MappingProxyType({
-    "home": ModelEntry(("base", "home"), scenarios.home, "04_ev_scenarios.ipynb"),
-    "europe": ModelEntry(("base", "europe"), europe.europe, "04_ev_scenarios.ipynb"),
+    "home": ModelEntry(("base", "home"), scenarios.home, MODEL_NOTEBOOKS["home"]),
+    "europe": ModelEntry(("base", "europe"), europe.europe, MODEL_NOTEBOOKS["europe"]),
     "appliances": ModelEntry(("appliances",), appliances.appliances,
-                             "05_options.ipynb"),
+                             MODEL_NOTEBOOKS["appliances"]),
 })
 
 
@@ -184,29 +186,6 @@ def render_scenarios(df: pd.DataFrame, rows: Sequence[int], notebook: str | Path
                              f"{str(target)!r}") from None
         written.append(target)
     return written
-
-
-def add_sweep_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``casestudy sweep`` options to ``parser``."""
-    parser.add_argument("--model", default="home", choices=tuple(MODELS),
-                        help="the scenario model (default home: the 2026 car business in China; "
-                             "europe: a car made in China sold in Germany, 2027; "
-                             "appliances: the offline air-conditioner channel, notebook 05)")
-    parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
-                        help="sweep a parameter over these values (repeat for a full grid)")
-    parser.add_argument("--sample", type=int, default=None, metavar="N",
-                        help="draw N scenarios from the declared sample ranges (needs --seed)")
-    parser.add_argument("--seed", type=int, default=None, metavar="S",
-                        help="seed of the random sample, for reproducibility")
-    parser.add_argument("-o", "--output", default=None, metavar="FILE",
-                        help="write the table to FILE (.csv or .parquet)")
-    parser.add_argument("--render", default=None, metavar="ROWS",
-                        help="render these rows (e.g. 0,3,5-7) as executed notebooks (papermill)")
-    parser.add_argument("--notebook", default=None, metavar="PATH",
-                        help="notebook to render (default: the model's own in the bundled "
-                             f"notebooks folder, e.g. {MODELS['home'].notebook})")
-    parser.add_argument("--outdir", default=DEFAULT_OUTDIR, metavar="DIR",
-                        help=f"folder for rendered notebooks (default: {DEFAULT_OUTDIR})")
 
 
 def _grid(texts: Sequence[str], m: Model) -> dict[str, list[float]]:

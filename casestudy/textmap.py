@@ -46,9 +46,11 @@ class CleanText:
             # A curated replacement maps the start and end it shares with the original
             # character by character, the changed middle to the changed span ("社群。第二组"
             # -> "社群。\n\n第二组" keeps 社群 exact); an automatic edit maps as a whole.
-            old, new = (raw[edit.start:edit.end], edit.replacement) if edit.curated else ("", "")
-            head = len(os.path.commonprefix([old, new]))
-            tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+            head = tail = 0
+            if edit.curated:
+                old, new = raw[edit.start:edit.end], edit.replacement
+                head = len(os.path.commonprefix([old, new]))
+                tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
             mid_start, mid_end = edit.start + head, edit.end - tail
             same(edit.start, mid_start)
             starts.extend([mid_start] * (len(edit.replacement) - head - tail))
@@ -77,14 +79,14 @@ class CleanText:
         return lo, max(lo, hi)
 
 
-_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]+")  # runs: their lengths add up to the letter count
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _LOWER = "a-zà-ÿ"
 
 
 def _is_latin_line(line: str) -> bool:
-    latin = len(_LATIN.findall(line))
-    return latin > 0 and latin >= 4 * len(_CJK.findall(line))
+    latin = sum(map(len, _LATIN.findall(line)))
+    return latin > 0 and latin >= 4 * sum(map(len, _CJK.findall(line)))
 
 
 def _is_heading(line: str) -> bool:
@@ -122,13 +124,16 @@ def automatic_edits(raw: str, protected: Iterable[tuple[int, int]] = ()) -> list
         if cut >= first:
             add(first, cut + 1, "", "blank-lines")
     lines = raw.split("\n")
+    # whether a line may join its neighbour: judged once per line, not once as each line of a
+    # pair (white space at its ends holds no letter, so it changes neither test)
+    joinable = [bool(line.strip()) and _is_latin_line(line) and not _is_heading(line)
+                for line in lines]
     offset = 0
-    for line, nxt in zip(lines, lines[1:]):
+    for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
         end = offset + len(line)  # position of this line's "\n"
-        body = line.rstrip(" \t\r\u00a0\u3000")
-        lead = len(nxt) - len(nxt.lstrip(" \t\u00a0\u3000"))
-        if body.strip() and nxt.strip() and _is_latin_line(body) and _is_latin_line(nxt) \
-                and not _is_heading(body) and not _is_heading(nxt):
+        if joinable[i] and joinable[i + 1]:
+            body = line.rstrip(" \t\r\u00a0\u3000")
+            lead = len(nxt) - len(nxt.lstrip(" \t\u00a0\u3000"))
             body_end = offset + len(body)
             if re.search(rf"[{_LOWER}]-$", body) and re.match(rf"[{_LOWER}]", nxt.lstrip()):
                 add(body_end - 1, end + 1 + lead, "", "hyphenation")

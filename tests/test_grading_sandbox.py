@@ -47,8 +47,12 @@ def test_an_endless_loop_and_its_children_are_stopped_at_the_time_limit(tmp_path
     _use_sandbox(mode, monkeypatch)
     code = ("import subprocess, sys\n"
             "subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True)\n"
+            "print('child started', flush=True)\n"
             "while True: pass\n")
-    outcome, _ = _run(tmp_path, code, Limits(seconds=3))
+    # 1.5 s: both loops are running well before (0.1 to 0.3 s here, under load), as the log's
+    # line shows; a longer limit would only burn two cores for longer
+    outcome, log = _run(tmp_path, code, Limits(seconds=1.5))
+    assert "child started" in log
     assert outcome.timed_out and outcome.returncode is None and outcome.seconds < 15
     import psutil
     assert not [p for p in psutil.process_iter(["cmdline"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import casestudy as cs
-from casestudy import AnnotationError, SeedError
+from casestudy import AnnotationError, SeedError, annotations
 from casestudy.seeds import MAX_SEED_BYTES
 
 TEXT = "Xiaomi said its revenue was 5 billion yuan in 2025. The end.\n"
@@ -60,9 +60,12 @@ def test_nested_repeats_are_refused_when_read(tmp_path: Path, pattern: str) -> N
     assert "inside an unbounded repeat" in msg
 
 
-def test_a_backtracking_pattern_without_nesting_is_stopped(tmp_path: Path) -> None:
+def test_a_backtracking_pattern_without_nesting_is_stopped(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # no nested repeat, so no static check catches it: four greedy groups against
-    # 4,000 characters backtrack for hours under the standard library's re
+    # 4,000 characters backtrack for hours under the standard library's re; stopped at
+    # PATTERN_TIMEOUT (1 s; 0.2 s here, the same stop sooner)
+    monkeypatch.setattr(annotations, "PATTERN_TIMEOUT", 0.2)
     (tmp_path / "a.txt").write_text("a," * 2000 + "\n", encoding="utf-8")
     (tmp_path / "a.toml").write_text(correction_toml("(.*),(.*),(.*),(.*)z"), encoding="utf-8")
     with pytest.raises(AnnotationError) as info:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_in_process import run_main
 
 from casestudy import ParameterError
 from casestudy.cli import load_parameter_file, parse_value
@@ -117,8 +118,8 @@ def test_relative_seeds_dir_is_recorded_as_given_and_resolved_where_the_run_star
 # -- the command line: one line, no traceback ---------------------------------------------------
 
 def casestudy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CASESTUDY), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    """The command's answer, from this process (:mod:`cli_in_process`): no kernel starts."""
+    return run_main(*args, cwd=cwd)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_in_process import run_main
 
 import casestudy as cs
 from casestudy import NotebookRunError, SeedError
@@ -27,7 +28,7 @@ def test_the_same_notebook_twice_in_one_run_is_refused(tmp_path: Path) -> None:
     nb = FIXTURES / "passing.ipynb"
     with pytest.raises(NotebookRunError, match="passing.ipynb is named more than once"):
         run_notebooks([nb, nb], tmp_path / "out")
-    proc = cli("run", str(nb), str(nb), "-o", "out", cwd=tmp_path)
+    proc = run_main("run", str(nb), str(nb), "-o", "out", cwd=tmp_path)
     assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1
     assert "named more than once" in proc.stderr
 
@@ -88,15 +89,16 @@ def test_control_characters_in_a_seed_do_not_reach_the_terminal(tmp_path: Path) 
     (seeds / "evil.txt").write_text("\x1b]0;owned\x07\x1b[2JXiaomi sold 10 phones in 2015.\n"
                                     "\x1b[31mred\x1b[0m 7 and \r\x08 more text here.\n",
                                     encoding="utf-8")
-    proc = cli("seeds", "--seeds-dir", str(seeds), cwd=tmp_path)
+    proc = run_main("seeds", "--seeds-dir", str(seeds), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\x08" not in proc.stdout
     assert "\\x1b" in proc.stdout
 
 
 def test_jobs_must_be_positive(tmp_path: Path) -> None:
-    for jobs in ("0", "-1", "x"):
-        proc = cli("run", str(FIXTURES / "passing.ipynb"), "-j", jobs, "-o", "out", cwd=tmp_path)
+    """The installed command's exit code once (argparse exits 2 there), the rest in-process."""
+    for jobs, run in (("0", cli), ("-1", run_main), ("x", run_main)):
+        proc = run("run", str(FIXTURES / "passing.ipynb"), "-j", jobs, "-o", "out", cwd=tmp_path)
         assert proc.returncode == 2 and "-j/--jobs" in proc.stderr
         assert not (tmp_path / "out").exists()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import ast
 import base64
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_in_process import run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,6 @@ from casestudy.parameters import check_plain
 from casestudy.runner import _split_parameters
 from casestudy.values import MAX_DEPTH, MAX_VALUE_CHARS, load_parameter_file, parse_value
 
-CASESTUDY = Path(sys.executable).parent / "casestudy"
 MINE = Path("mine.ipynb")  # an undeclared notebook: only its stem is used, no kernel starts
 PAYLOAD = '"; __import__("os").system("id > f"); x = "'
 BINARY = "!!binary " + base64.b64encode(PAYLOAD.encode()).decode()
@@ -36,11 +34,6 @@ def injected(value: Any) -> Any:
     cell = PythonTranslator.codify({"x": value})
     [assign] = [line for line in cell.splitlines() if line.startswith("x = ")]
     return ast.literal_eval(assign.removeprefix("x = "))
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CASESTUDY), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False)
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -130,20 +123,20 @@ def test_text_outside_brackets_reaches_the_kernel_as_given_or_as_a_scalar(text: 
 def test_cli_refuses_the_binary_probe_from_a_file_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(f"x: {BINARY}\n", encoding="utf-8")
     nb = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "no_parameters.ipynb"
-    proc = cli("run", str(nb), "-f", "p.yaml", "-o", "out", cwd=tmp_path)
+    proc = run_main("run", str(nb), "-f", "p.yaml", "-o", "out", cwd=tmp_path)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and "tag" in proc.stderr
     assert not (tmp_path / "f").exists() and not (tmp_path / "out").exists()
 
 
 def test_cli_takes_negative_exponents_and_prints_the_rule(tmp_path: Path) -> None:
-    proc = cli("run", "04_ev_scenarios", "-p", "elasticity", "-2e0", "-p", "nope", "1",
-               "-o", "out", cwd=tmp_path)
+    proc = run_main("run", "04_ev_scenarios", "-p", "elasticity", "-2e0", "-p", "nope", "1",
+                    "-o", "out", cwd=tmp_path)
     assert proc.returncode == 2 and "unknown parameter 'nope'" in proc.stderr  # -2e0 was taken
-    helptext = cli("run", "--help", cwd=tmp_path).stdout
+    helptext = run_main("run", "--help", cwd=tmp_path).stdout
     assert "anything else is the text exactly as given" in " ".join(helptext.split())
 
 
 def test_cli_cuts_a_long_error_line(tmp_path: Path) -> None:
-    proc = cli("run", "01_strategy", "-p", "as_of", "x" * 5000, "-o", "out", cwd=tmp_path)
+    proc = run_main("run", "01_strategy", "-p", "as_of", "x" * 5000, "-o", "out", cwd=tmp_path)
     assert proc.returncode == 2 and len(proc.stderr) < 700 and len(proc.stderr.splitlines()) == 1

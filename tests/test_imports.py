@@ -11,7 +11,10 @@ submodules is not an edge (Python resolves it before any cycle could start).
 from __future__ import annotations
 
 import ast
+import functools
 import graphlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,7 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     """module -> the package modules it imports."""
     modules = _modules()
@@ -92,3 +96,22 @@ def test_no_import_circle() -> None:
         cycle = " -> ".join(exc.args[1])
         pytest.fail(f"import circle in casestudy/: {cycle}; move the shared piece into a module "
                     "both can import")
+
+
+def test_the_command_starts_without_the_heavy_libraries() -> None:
+    """``casestudy --help`` or a mistyped option answers at once: building the parser imports
+    neither pandas nor numpy (nor matplotlib, papermill); ``import casestudy`` neither, its
+    pandas-backed names load on first use (checked in this process, which has pandas); and a
+    submodule is still imported by name, ``annotations`` too."""
+    import casestudy as cs
+
+    code = ("import sys\nfrom casestudy import cli\ncli.build_parser()\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill') "
+            "if m in sys.modules))\n"
+            "from casestudy import annotations\nprint(annotations.__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.split("\n")
+    assert out[:2] == ["[]", "casestudy.annotations"]
+    assert (cs.load_corpus.__module__, cs.show.__module__, cs.Seed.__module__) == (
+        "casestudy.corpus", "casestudy.display", "casestudy.seeds")
+    assert set(cs.__all__) <= set(dir(cs)) and all(hasattr(cs, name) for name in cs.__all__)

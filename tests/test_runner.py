@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_in_process import run_main
 
 from casestudy import NotebookRunError, ParameterError
 from casestudy.runner import RunResult, resolve_notebooks, run_notebooks
@@ -202,7 +203,7 @@ def test_bad_jobs(tmp_path: Path) -> None:
         run_notebooks([FIXTURES / "passing.ipynb"], tmp_path / "out", jobs=-1)
 
 
-# -- the command line --------------------------------------------------------------------------
+# -- the command line (run_main: in this process, where only the answer is checked) -----------
 
 def casestudy(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     assert CASESTUDY.exists(), f"{CASESTUDY} not found: is the package installed in the venv?"
@@ -234,7 +235,7 @@ def test_cli_run_passing(tmp_path: Path) -> None:
 
 
 def test_cli_params(tmp_path: Path) -> None:
-    proc = casestudy("params", "06_sources", cwd=tmp_path)
+    proc = run_main("params", "06_sources", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     for name in ("seeds_dir", "languages", "opening_chars"):
         assert f"  {name}: " in proc.stdout
@@ -243,7 +244,7 @@ def test_cli_params(tmp_path: Path) -> None:
 
 
 def test_cli_unknown_notebook(tmp_path: Path) -> None:
-    proc = casestudy("run", "no_such_notebook", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    proc = run_main("run", "no_such_notebook", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 2
     assert "unknown notebook 'no_such_notebook'" in proc.stderr
     assert "06_sources" in proc.stderr
@@ -267,8 +268,8 @@ def test_cli_bad_param_file(tmp_path: Path, content: Any, expected: str) -> None
         path.mkdir()
     elif content is not None:
         path.write_bytes(content)
-    proc = casestudy("run", str(FIXTURES / "passing.ipynb"), "-f", str(path),
-                     "-o", str(tmp_path / "out"), cwd=tmp_path)
+    proc = run_main("run", str(FIXTURES / "passing.ipynb"), "-f", str(path),
+                    "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
     assert "params.yaml" in proc.stderr

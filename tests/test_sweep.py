@@ -19,6 +19,7 @@ from casestudy.cli import main
 from casestudy.paths import notebooks_dir
 from casestudy.scenarios import ScenarioError
 from casestudy.sweep import SweepError
+from casestudy.sweepcli import MODEL_NOTEBOOKS
 
 
 def run_cli(*argv: str) -> int:
@@ -147,6 +148,11 @@ def test_render_scenarios_with_papermill(tmp_path: Path) -> None:
         sw.render_scenarios(df, [9], nb, tmp_path)
 
 
+def test_the_command_offers_every_model_of_the_table() -> None:
+    """`--model`'s choices (read without numpy) are the table's models, in its order."""
+    assert tuple(MODEL_NOTEBOOKS) == tuple(sw.MODELS)
+
+
 @pytest.mark.parametrize("name", sorted(sw.MODELS))
 def test_every_model_of_the_table_sweeps(name: str, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,6 +160,7 @@ def test_every_model_of_the_table_sweeps(name: str, tmp_path: Path,
     m = sw.get_model(name)
     entry = sw.MODELS[name]
     assert m.function is entry.function and Path(entry.notebook).suffix == ".ipynb"
+    assert entry.notebook == MODEL_NOTEBOOKS[name]
     df = sw.random_sample(50, 3, model=name)
     assert list(df.columns) == list(m.names) + list(m.outputs) and len(df) == 50
     out = tmp_path / f"{name}.csv"

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..processes import wait_ended
+
 __all__ = ["Limits", "Outcome", "isolation", "run_isolated"]
 
 MB = 1024 * 1024
@@ -120,7 +122,7 @@ def _kill_tree(pid: int) -> None:
     for p in procs:
         with contextlib.suppress(psutil.Error):
             p.kill()
-    psutil.wait_procs(procs, timeout=5)
+    wait_ended(procs, 5)  # a zombie has ended: init may collect an orphan a second later
 
 
 def run_isolated(argv: Sequence[str], workdir: Path, readable: Sequence[Path],
