@@ -2,9 +2,9 @@
 
 Each notebook execution a test reads happens once per ``pytest`` run, in one of three batches:
 
-- ``edition_runs``: each notebook as a student runs an assigned variant: the student edition
-  (answers removed) under one non-default parameter set (``PARAMS``); a notebook without a
-  student edition of its own runs as stored under its set. Two views of it:
+- ``edition_runs``: each notebook as a student runs it under parameters of their own: the
+  student edition (answers removed) under one non-default parameter set (``PARAMS``); a
+  notebook without a student edition of its own runs as stored under its set. Two views of it:
   ``student_runs`` (the student editions, by notebook) and ``param_runs`` (by parameter set);
 - ``more_param_runs`` (extended tier): further parameter sets on the stored notebooks
   (``MORE_PARAMS``);
@@ -202,7 +202,7 @@ def extra_seeds(folder: Path) -> str:
 
 
 # One non-default parameter set per notebook that takes parameters (the default tier: run on the
-# student edition where the notebook has one, as a student runs an assigned variant), and
+# student edition where the notebook has one, as a student runs it under other values), and
 # further sets (the extended tier: run on the stored notebook). A set naming ``EXTRA_SEEDS``
 # runs on the bundled seeds plus one synthetic, unannotated German article.
 EXTRA_SEEDS = "<bundled seeds plus one>"
@@ -229,6 +229,8 @@ MORE_PARAMS = [
 
 
 def _cases(sets: list[tuple[str, str, dict]]) -> Callable[[Path], list[Case]]:
+    """The batch of the stored notebooks under ``sets`` (case, notebook stem, parameters),
+    making the extra seeds folder in the batch's folder when a set names it."""
     def cases(folder: Path) -> list[Case]:
         extra = extra_seeds(folder) if any(EXTRA_SEEDS in p.values() for _, _, p in sets) else ""
         return [(case, NOTEBOOKS / f"{nb}.ipynb",
@@ -272,7 +274,7 @@ def edition_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResul
 @pytest.fixture(scope="session")
 def student_runs(edition_runs: dict[str, RunResult]) -> dict[str, RunResult]:
     """The student edition of each notebook that has answers (by stem), executed under the
-    notebook's ``PARAMS`` set where it has one: what a student runs with an assigned variant."""
+    notebook's ``PARAMS`` set where it has one: what a student runs under other values."""
     return {stem: edition_runs[case] for stem, case in student_cases().items()}
 
 
