@@ -1,21 +1,22 @@
 """Notebook executions shared by the whole test session; the ``slow`` and ``extended`` tiers.
 
-Each notebook execution a test reads happens once per ``pytest`` run, in one of three batches:
+In the README's test command (the default tier) each notebook is executed twice: by nbval, as
+stored (the instructor's notebook, at its defaults), every output compared with the stored one,
+PNG images included (``pytest_collection_modifyitems``); and by tests/test_browser.py, the
+student edition in JupyterLab. The site the tests read (``built_site``: both editions, the
+student one with its PDFs where chromium is installed) is built once, from the stored
+notebooks, which nbval has just shown to be what a run at the defaults gives.
+
+The extended tier executes more, each execution once per ``pytest`` run, in one of three
+batches:
 
 - ``edition_runs``: each notebook as a student runs it under parameters of their own: the
   student edition (answers removed) under one non-default parameter set (``PARAMS``); a
   notebook without a student edition of its own runs as stored under its set. Two views of it:
   ``student_runs`` (the student editions, by notebook) and ``param_runs`` (by parameter set);
-- ``more_param_runs`` (extended tier): further parameter sets on the stored notebooks
-  (``MORE_PARAMS``);
-- ``default_runs`` (extended tier): every notebook at its defaults through the package's
-  runner, for refresh's byte-stability check.
-
-The casebook site (``built_site``: both editions, the student one with its PDFs where
-chromium is installed) is built once too, from the stored notebooks: nbval, in the same run,
-executes every stored notebook afresh and compares each output with the stored one, PNG images
-included (``pytest_collection_modifyitems``), so the stored notebooks are what a run at the
-defaults gives.
+- ``more_param_runs``: further parameter sets on the stored notebooks (``MORE_PARAMS``);
+- ``default_runs``: every notebook at its defaults through the package's runner, for
+  refresh's byte-stability check and the run records.
 
 Under pytest-xdist each worker is its own process, so a session fixture alone would run a batch
 once per worker. A batch is therefore executed into a folder all workers of the run share (the
@@ -30,9 +31,10 @@ Tiers (markers, set here):
 - ``extended``: end-to-end runs kept out of the README's test command so that it stays under
   two minutes on two cores (``pyproject.toml`` deselects them with ``-m "not extended"``);
   ``pytest -m extended`` runs them, and ``.ci/run`` does so after the README's command, so CI
-  runs every test. They repeat, at scale or under signals, what the default tier already
-  executes once: the grading workflow for a class of three, the notebooks on other seeds
-  folders, more parameter sets, interrupted runs, the runner's byte-stability at the defaults.
+  runs every test. They run the notebooks again under other inputs, at scale or under
+  signals: the student editions and the notebooks under other parameter sets, the grading
+  workflow for a class of three, the notebooks on other seeds folders, interrupted runs, the
+  runner's byte-stability at the defaults.
 """
 
 from __future__ import annotations
@@ -72,8 +74,8 @@ KERNEL_TESTS = {
     "test_hardening_signals.py": {"test_signal_stops_the_run_cleanly"},
     "test_sweep.py": {"test_render_scenarios_with_papermill"},
 }
-# The extended tier, by file (every test in it) or by file and test function; tests reading
-# ``default_runs`` or ``more_param_runs`` are extended too.
+# The extended tier, by file (every test in it) or by file and test function; tests reading a
+# batch of runs (``EXTENDED_FIXTURES``) are extended too.
 EXTENDED_FILES = {"test_grading_workflow.py", "test_hardening_any_seeds.py",
                   "test_hardening_signals.py"}
 EXTENDED_TESTS = {
@@ -84,8 +86,13 @@ EXTENDED_TESTS = {
         "test_a_signal_to_the_process_group_waits_for_the_kernels",
         "test_workers_die_with_a_killed_driver"},
     "test_hardening_small.py": {"test_sweep_render_finds_its_notebook_from_any_folder"},
+    "test_hardening_outputs.py": {
+        "test_run_keeps_other_runs_temp_files_and_removes_a_stale_failure",
+        "test_run_whose_final_rename_fails_says_so"},
+    "test_hardening_params.py": {
+        "test_relative_seeds_dir_is_recorded_as_given_and_resolved_where_the_run_started"},
 }
-EXTENDED_FIXTURES = {"default_runs", "more_param_runs"}
+EXTENDED_FIXTURES = {"default_runs", "edition_runs", "more_param_runs"}
 
 Case = tuple[str, Path, dict]  # (name, notebook to run, its parameters)
 
@@ -104,7 +111,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark as ``slow`` every test that executes notebooks: nbval's cells, the tests that
     read a shared batch, and those that start a kernel themselves (``KERNEL_TESTS``); mark the
     extended tier (``slow`` too); make nbval compare PNG images as well (it skips them unless
-    nbdime is asked for), so the stored figures are the ones a fresh run draws, byte for byte."""
+    nbdime is asked for), so the stored figures are the ones a fresh run draws, byte for byte;
+    put the browser test first."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", item.name)
@@ -122,6 +130,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if nbval and parent is not None and "image/png" in getattr(parent, "skip_compare", ()):
             parent.skip_compare = tuple(k for k in parent.skip_compare  # type: ignore[attr-defined]
                                         if k != "image/png")
+    # The browser test is the longest module (one JupyterLab, every notebook in turn) and xdist
+    # keeps a module on one worker: start it first, so the other worker takes the rest meanwhile.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,

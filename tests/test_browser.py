@@ -1,11 +1,13 @@
 """JupyterLab in a real browser: every notebook runs through the UI and renders.
 
-A user opens the casebook in JupyterLab and clicks Run > Run All Cells; nbval
+A student opens the casebook in JupyterLab and clicks Run > Run All Cells; nbval
 and papermill never see what the browser shows.  This module starts JupyterLab
 from the project's own environment (``sys.executable -m jupyter lab``) on
-127.0.0.1 with a random port and token, serving a temporary copy of
-``notebooks/`` whose outputs are cleared (so everything checked below comes from
-this run, and the real notebooks are never saved over), and drives it with
+127.0.0.1 with a random port and token, serving the student edition of every
+notebook in ``notebooks/`` (answers and teaching notes removed, as the site's
+student edition gives them), outputs cleared (so everything checked below comes
+from this run, and the real notebooks are never saved over); nbval runs the
+instructor's notebooks in the same test run.  It drives JupyterLab with
 Playwright in headless Chromium (Debian's ``/usr/bin/chromium``; Playwright's
 own browser download is not used).  For each notebook it checks that
 
@@ -15,6 +17,8 @@ own browser download is not used).  For each notebook it checks that
   stored notebook has code cells with a PNG output, and no broken image;
 * CJK text is shown where the stored outputs have it (and 小米 or 雷軍/雷军 appears
   in at least one notebook);
+* each exercise's check says "not yet" (the student has not answered) and none
+  says "right";
 
 and it saves a screenshot of the whole notebook as ``build/screenshots/<name>.png``
 (``.ci/run`` fails if one is missing, so CI cannot pass without this test).
@@ -90,8 +94,14 @@ def _require_browser() -> None:
 # -- what the stored notebook says to expect ---------------------------------------------
 
 
-def _stored_expectations(path: Path) -> dict[str, Any]:
-    nb = nbformat.read(str(path), as_version=4)
+def _student(path: Path) -> nbformat.NotebookNode:
+    """The student edition of the stored notebook at ``path``, stored outputs kept."""
+    from casestudy.site import edition_notebook
+
+    return edition_notebook(nbformat.read(str(path), as_version=4), "student")
+
+
+def _stored_expectations(nb: nbformat.NotebookNode) -> dict[str, Any]:
     png_cells = 0
     cjk = False
     outputs = 0
@@ -107,7 +117,9 @@ def _stored_expectations(path: Path) -> dict[str, Any]:
                                            if k.startswith("text/")]
             if any(CJK.search(t if isinstance(t, str) else "".join(t)) for t in texts):
                 cjk = True
-    return {"png_cells": png_cells, "cjk": cjk, "outputs": outputs}
+    exercises = [m for cell in nb.cells if cell.cell_type == "code"
+                 for m in re.findall(r'cs\.check\("([^"]+)"', cell.source)]
+    return {"png_cells": png_cells, "cjk": cjk, "outputs": outputs, "exercises": exercises}
 
 
 # -- the JupyterLab server ----------------------------------------------------------------
@@ -157,8 +169,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     home = tmp_path_factory.mktemp("jupyterlab")
     root_dir = home / "notebooks"
     root_dir.mkdir()
-    for src in NOTEBOOKS:  # a copy, outputs cleared: JupyterLab saves on run
-        nb = nbformat.read(str(src), as_version=4)
+    for src in NOTEBOOKS:  # the student edition, outputs cleared: JupyterLab saves on run
+        nb = _student(src)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = []
@@ -420,7 +432,7 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, page: Any, notebook: Path,
     name = notebook.name
     shot = SCREENSHOTS / f"{notebook.stem}.png"
     shot.unlink(missing_ok=True)  # a stale screenshot must not pass for this run's
-    expect = _stored_expectations(notebook)
+    expect = _stored_expectations(_student(notebook))
     started = time.monotonic()
     # the previous notebook's kernel is shut down (about 0.4 s) while this notebook opens
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -458,6 +470,9 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, page: Any, notebook: Path,
     if expect["cjk"]:
         assert CJK.search(text), f"{name}: the stored outputs show CJK text, the browser shows none"
     cjk_seen[name] = bool(re.search("小米|雷軍|雷军", text))
+    unanswered = [q for q in expect["exercises"] if f"{q}: not yet." not in text]
+    assert not unanswered, f"{name}: no 'not yet' shown for exercise(s) {unanswered}"
+    assert ": right." not in text, f"{name}: an unanswered exercise is marked right"
     assert shot.is_file() and shot.stat().st_size > 10_000, f"{name}: no screenshot at {shot}"
 
 

@@ -362,6 +362,21 @@ def test_clean_drops_the_run_record() -> None:
     assert "casestudy" not in clean(nb).metadata
 
 
+def test_a_small_casebook_builds_to_the_same_bytes(tmp_path: Path, refs_used: list) -> None:
+    """Two builds of the handmade casebook (exhibits with metadata, a figure, CJK text) give the
+    same files, byte for byte; test_site_is_deterministic (extended tier) rebuilds the whole
+    casebook."""
+    nbs = _casebook(tmp_path / "nbs", refs_used)
+    for out in ("one", "two"):
+        build_site(nbs, tmp_path / out, "instructor")
+    first, second = tmp_path / "one" / "instructor", tmp_path / "two" / "instructor"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert len(files) > 5
+    for name in files:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), f"{name} differs"
+
+
+@pytest.mark.extended
 def test_site_is_deterministic(executed: Path, site: Path, tmp_path: Path) -> None:
     build_site(executed, tmp_path, "instructor")
     first = site / "instructor"
@@ -516,12 +531,12 @@ def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     nbformat.write(_handmade(), str(nbs / "09_handmade.ipynb"))
     out = tmp_path / "site"
     assert cli.main(["build", "--edition", "student", "--notebooks-dir", str(nbs),
-                     "-o", str(out)]) == 0
+                     "-o", str(out), "--no-pdf"]) == 0  # (test_pdf_case_and_casebook prints)
     printed = capsys.readouterr().out
     assert "student edition: 1 notebook page(s)" in printed
     assert (out / "student" / "09_handmade.html").is_file()
     assert not (out / "instructor").exists()
-    assert cli.main(["build", "--notebooks-dir", str(nbs), "-o", str(out)]) == 0  # instructor
+    assert cli.main(["build", "--notebooks-dir", str(nbs), "-o", str(out), "--no-pdf"]) == 0
     assert {"student/index.html", "instructor/index.html"} <= set(parse(out / "index.html").hrefs)
 
 
@@ -842,7 +857,7 @@ def _pdf_text_maps(data: bytes) -> str:
     return "\n".join(maps)
 
 
-@pytest.mark.slow  # builds a site, runs a notebook or starts kernels
+@pytest.mark.extended  # the student edition's PDFs and the tagged ones are printed by default
 def test_pdf_case_and_casebook(tmp_path: Path, refs_used: list) -> None:
     from casestudy.site import pdf
 
