@@ -266,16 +266,19 @@ def page(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 # -- driving one notebook -------------------------------------------------------------------
 
 _STATE_JS = """() => {
+  // textContent, not innerText: reading innerText makes the browser lay out the whole notebook
+  // again, and this runs every 250 ms while outputs stream in
   const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
       .find(p => !p.classList.contains('lm-mod-hidden'));
   if (!panel) return null;
   const cells = [...panel.querySelectorAll('.jp-Notebook .jp-CodeCell')];
-  const prompts = cells.map(c => (c.querySelector('.jp-InputArea-prompt')?.innerText || '').trim());
-  const sources = cells.map(c => (c.querySelector('.cm-content')?.innerText || '').trim());
+  const text = e => (e ? e.textContent : '') || '';
+  const prompts = cells.map(c => text(c.querySelector('.jp-InputArea-prompt')).trim());
+  const sources = cells.map(c => text(c.querySelector('.cm-content')).trim());
   const stderr = [...panel.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
-      .map(e => e.innerText);
-  const status = (document.querySelector('#jp-main-statusbar') || {}).innerText || '';
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(text);
+  const status = [...document.querySelectorAll('#jp-main-statusbar *')]
+      .filter(e => !e.children.length).map(text).join(' ');
   return {prompts, sources, stderr, status,
           busy: prompts.some(p => p.includes('*'))};
 }"""
