@@ -142,32 +142,35 @@ def build_site(notebooks_dir: str | Path = "build/notebooks", outdir: str | Path
                            and not (final / _MARKER).is_file()):
         raise SiteError(f"{final}: the folder is not empty and was not written by casestudy build "
                         f"(no {_MARKER}); choose another output with -o")
+    # this build's working folders: .EDITION.<pid>-*.tmp, and .old for the swap
+    mine = f".{edition}.{os.getpid()}-*"
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        atomic.remove_stale(outdir)  # a build killed earlier left its .EDITION.<pid>-*.tmp
-        tmp = Path(tempfile.mkdtemp(prefix=f".{edition}.{os.getpid()}-", suffix=".tmp", dir=outdir))
-        os.chmod(tmp, 0o755)
-    except OSError as exc:
-        raise SiteError(f"{outdir}: cannot write the site there ({exc.strerror or exc}); "
-                        "choose another output with -o") from None
-    old = tmp.with_suffix(".old")
-    try:
-        result = _build(sources, tmp, edition, seeds_dir, progress or (lambda line: None),
-                        pdf_files, Path(glossary) if glossary else None)
-        if final.exists():  # the swap: two renames, the old edition put back if the second fails
-            os.rename(final, old)
         try:
-            os.rename(tmp, final)
-        except OSError:
-            if old.exists():
-                os.rename(old, final)
-            raise
-    except OSError as exc:
-        raise SiteError(f"{exc.filename or outdir}: cannot write the site ({exc.strerror or exc}); "
-                        "the previous edition is kept") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+            outdir.mkdir(parents=True, exist_ok=True)
+            atomic.remove_stale(outdir)  # a build killed earlier left its .EDITION.<pid>-*.tmp
+            tmp = Path(tempfile.mkdtemp(prefix=mine[:-1], suffix=".tmp", dir=outdir))
+            os.chmod(tmp, 0o755)
+        except OSError as exc:
+            raise SiteError(f"{outdir}: cannot write the site there ({exc.strerror or exc}); "
+                            "choose another output with -o") from None
+        old = tmp.with_suffix(".old")
+        try:
+            result = _build(sources, tmp, edition, seeds_dir, progress or (lambda line: None),
+                            pdf_files, Path(glossary) if glossary else None)
+            if final.exists():  # the swap: two renames, the old edition put back if one fails
+                os.rename(final, old)
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                if old.exists():
+                    os.rename(old, final)
+                raise
+        except OSError as exc:
+            raise SiteError(f"{exc.filename or outdir}: cannot write the site "
+                            f"({exc.strerror or exc}); the previous edition is kept") from None
+    finally:  # found by name: a signal may land before ``tmp`` is assigned
+        for leftover in outdir.glob(mine) if outdir.is_dir() else ():
+            shutil.rmtree(leftover, ignore_errors=True)
     result.folder, result.pdfs = final, [final / p.name for p in result.pdfs]
     top, title = outdir / "index.html", result.pages[0].title.split(" · ")[0].strip()
     if not top.exists() or f'content="{GENERATOR}"' in top.read_text("utf-8", "replace"):
