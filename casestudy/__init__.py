@@ -14,6 +14,7 @@ mistake) does not pay for them.
 # No ``from __future__ import annotations`` here: it would bind the name ``annotations`` in
 # this namespace, and ``from casestudy import annotations`` would get it instead of the
 # submodule until something imported that (the eager imports used to hide this).
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import formulas, parameters, plotting
@@ -34,27 +35,20 @@ __all__ = ["load_corpus", "Corpus", "Seed", "CasestudyError", "SeedError", "Anno
            "ReferenceDataError"]
 
 
+#: The public names whose modules import pandas, by the submodule that defines them.
+_LAZY = {"Corpus": "corpus", "load_corpus": "corpus", "fmt": "display", "md": "display",
+         "show": "display", "source_line": "display", "check": "exercises",
+         "ReferenceDataError": "references", "load_references": "references",
+         "reference_citation": "references", "Seed": "seeds"}
+
+
 def __getattr__(name: str) -> Any:
-    """The public names whose modules import pandas, imported on first access (PEP 562) and
-    then kept as ordinary attributes: ``cs.load_corpus`` and ``from casestudy import show``
-    work as if they had been imported eagerly."""
-    if name in ("Corpus", "load_corpus"):
-        from . import corpus
-        value = getattr(corpus, name)
-    elif name in ("fmt", "md", "show", "source_line"):
-        from . import display
-        value = getattr(display, name)
-    elif name == "check":
-        from . import exercises
-        value = exercises.check
-    elif name in ("ReferenceDataError", "load_references", "reference_citation"):
-        from . import references
-        value = getattr(references, name)
-    elif name == "Seed":
-        from . import seeds
-        value = seeds.Seed
-    else:
+    """The names of ``_LAZY``, imported on first access (PEP 562) and then kept as ordinary
+    attributes: ``cs.load_corpus`` and ``from casestudy import show`` work as if they had been
+    imported eagerly."""
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     globals()[name] = value
     return value
 

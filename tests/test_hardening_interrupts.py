@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -103,25 +104,40 @@ def test_stale_temp_files_of_a_dead_writer_are_removed(tmp_path: Path) -> None:
     assert mine.exists() and keep.exists() and not theirs.exists() and not build.exists()
 
 
+def _interrupt_when(what: str, start: Callable[[int], subprocess.Popen[str]],
+                    ready: Callable[[], bool], sig: int) -> tuple[int, str]:
+    """Start a command (``start(attempt)``), send it ``sig`` as soon as ``ready()`` (its
+    temporary file is there), and return its exit code and stderr. A busy machine may let the
+    command finish before the signal lands: then it is started again, up to three times (each
+    attempt may give it more work)."""
+    for attempt in range(3):
+        proc = start(attempt)
+        deadline = time.monotonic() + 120
+        while not ready() and proc.poll() is None:
+            assert time.monotonic() < deadline, f"gave up waiting for {what}"
+            time.sleep(0.005)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+        if proc.returncode != 0:
+            return proc.returncode, stderr
+    pytest.fail(f"the command ended before {what} three times; the test needs a slower one")
+
+
 @pytest.mark.slow  # builds a site, runs a notebook or starts kernels
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_sweep_keeps_the_good_file_and_no_temp_file(tmp_path: Path,
                                                                     sig: int) -> None:
     good = tmp_path / "good.csv"
-    for _attempt in range(3):  # a busy machine may finish the write before the signal lands
+
+    def start(attempt: int) -> subprocess.Popen[str]:
         good.write_text("the earlier table\n", encoding="utf-8")
-        proc = subprocess.Popen([str(CASESTUDY), "sweep", "--sample", "3000000", "--seed", "1",
+        return subprocess.Popen([str(CASESTUDY), "sweep", "--sample", "3000000", "--seed", "1",
                                  "-o", str(good)], cwd=tmp_path, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        wait_for("the sweep's temporary file",
-                 lambda: any(tmp_path.glob(".good.csv.*.tmp")), proc, timeout=120)
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=60)
-        if proc.returncode != 0:
-            break
-    else:
-        pytest.fail("the sweep ended before the signal three times; the test needs a slower one")
-    assert proc.returncode == 128 + sig, stderr
+
+    code, stderr = _interrupt_when("the sweep's temporary file", start,
+                                   lambda: any(tmp_path.glob(".good.csv.*.tmp")), sig)
+    assert code == 128 + sig, stderr
     assert "Traceback" not in stderr and f"interrupted by {signal.Signals(sig).name}" in stderr
     assert good.read_text(encoding="utf-8") == "the earlier table\n"
     assert list(tmp_path.glob(".*.tmp")) == []
@@ -134,24 +150,18 @@ def test_an_interrupted_build_leaves_no_temporary_folder(tmp_path: Path, sig: in
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     site = tmp_path / "site"
-    for attempt in range(3):  # a busy machine may finish the build before the signal lands
+
+    def start(attempt: int) -> subprocess.Popen[str]:
         for i in range(10**attempt):  # each attempt a build with more pages
             nb = nbformat.v4.new_notebook(
                 cells=[nbformat.v4.new_markdown_cell(f"# The Test · {i + 1}. One")])
             nbformat.write(nb, str(nbs / f"{i + 1:02d}_one.ipynb"))
         shutil.rmtree(site, ignore_errors=True)
-        proc = subprocess.Popen([str(CASESTUDY), "build", "--notebooks-dir", str(nbs), "-o",
+        return subprocess.Popen([str(CASESTUDY), "build", "--notebooks-dir", str(nbs), "-o",
                                  str(site), "--no-pdf"], cwd=tmp_path, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not any(site.glob(".instructor.*.tmp")) and proc.poll() is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=60)
-        if proc.returncode != 0:
-            break
-    else:
-        pytest.fail("the build ended before the signal three times; the test needs a slower one")
-    assert proc.returncode == 128 + sig and "Traceback" not in stderr, stderr
+
+    code, stderr = _interrupt_when("the build's temporary folder", start,
+                                   lambda: any(site.glob(".instructor.*.tmp")), sig)
+    assert code == 128 + sig and "Traceback" not in stderr, stderr
     assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []

@@ -169,6 +169,15 @@ def test_the_student_edition_runs_with_its_exercises_unanswered(students, name):
     assert ": right." not in text
 
 
+def _check_parameters_cell(stem: str, stored: nbformat.NotebookNode) -> None:
+    """The stored notebook's parameters cell is the one refresh() writes from its declaration."""
+    if stem in SPECS:
+        [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
+        assert cell.source == parameters_cell_source(stem), (
+            f"{stem}.ipynb: the parameters cell differs from its declaration; "
+            "run `casestudy refresh`")
+
+
 def test_stored_notebooks_are_as_refresh_writes_them(tmp_path):
     """Each stored notebook is in the form refresh() writes (cleaned: no papermill metadata,
     timings or execution-dependent ids) and its parameters cell is written from its
@@ -180,11 +189,7 @@ def test_stored_notebooks_are_as_refresh_writes_them(tmp_path):
     for name in names:
         stem = name.removesuffix(".ipynb")
         stored = nbformat.read(str(NOTEBOOKS / name), as_version=4)
-        if stem in SPECS:
-            [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
-            assert cell.source == parameters_cell_source(stem), (
-                f"{name}: the parameters cell differs from its declaration; "
-                "run `casestudy refresh`")
+        _check_parameters_cell(stem, stored)
         write_clean(stored, tmp_path / name)
         assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
             f"{name}: the stored notebook is not in refresh's cleaned form; run "
@@ -206,11 +211,7 @@ def test_refresh_is_byte_stable(default_runs, tmp_path):
     for name in names:
         stem = name.removesuffix(".ipynb")
         stored = nbformat.read(str(NOTEBOOKS / name), as_version=4)
-        if stem in SPECS:
-            [cell] = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
-            assert cell.source == parameters_cell_source(stem), (
-                f"{name}: the parameters cell differs from its declaration; "
-                "run `casestudy refresh`")
+        _check_parameters_cell(stem, stored)
         write_clean(nbformat.read(str(default_runs[stem].output), as_version=4), tmp_path / name)
         assert (tmp_path / name).read_bytes() == (NOTEBOOKS / name).read_bytes(), (
             f"{name}: refreshing changed the stored notebook; run `casestudy refresh` and commit, "
